@@ -1,0 +1,34 @@
+"""Grid sampling: masked non-finite values, percentile colour limits, isolines."""
+
+import numpy as np
+
+from gdviz.core.grid import ViewRange, colour_limits, isoline_levels, sample_grid
+
+
+def test_sample_grid_orientation_and_isolines():
+    grid = sample_grid(lambda x, y: x + 10 * y, ViewRange(0, 1, 0, 2), resolution=50)
+    assert grid.z.shape == (50, 50)
+    assert grid.z[0, -1] == 1.0 and grid.z[-1, 0] == 20.0  # z[row=y, col=x]
+    assert 15 <= len(grid.levels) <= 30
+    xs, ys = grid.isolines
+    assert len(xs) == len(ys) > 0 and np.isnan(xs).any()
+
+
+def test_non_finite_values_are_masked_and_limits_are_finite():
+    with np.errstate(all="ignore"):
+        grid = sample_grid(lambda x, y: np.log(x) + y, ViewRange(-1, 1, -1, 1), resolution=40)
+    assert np.isnan(grid.z[:, :20]).all() and np.isfinite(grid.z[:, 21:]).all()
+    assert np.isfinite([grid.lo, grid.hi]).all() and grid.lo < grid.hi
+    assert grid.defined
+
+
+def test_colour_limits_ignore_outliers():
+    z = np.concatenate([np.linspace(0, 1, 1000), [1e12]])
+    lo, hi = colour_limits(z)
+    assert hi < 2
+
+
+def test_constant_function():
+    grid = sample_grid(lambda x, y: 3.0, ViewRange(), resolution=20)
+    assert grid.lo < 3 < grid.hi
+    assert isoline_levels(np.full((3, 3), np.nan)).size == 0
