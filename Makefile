@@ -1,0 +1,21 @@
+# The two commands of README.md, plus the developer's extras. Each sets itself up.
+.PHONY: run test lint bench dist clean
+
+run:
+	@scripts/bootstrap.sh
+	.venv/bin/python main.py
+
+test:
+	@scripts/bootstrap.sh
+	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q
+
+lint:
+	@scripts/bootstrap.sh
+	.venv/bin/ruff check gdviz tests benchmarks main.py
+
+bench:
+	@scripts/bootstrap.sh
+	QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench.py
+
+clean:
+	rm -rf .venv build dist

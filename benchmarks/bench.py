@@ -1,0 +1,119 @@
+"""Speed figures of gdviz, measured through the real window (offscreen).
+
+Prints, for a few presets: edit→redraw time at 400×400 (median), live ticks per second
+at 1,000- and 10,000-point paths (1 run and 8 runs), cold start to the first painted
+contour, and peak RSS. Run with ``make bench`` or
+``QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+FUNCTIONS = {
+    "ripples": "(x-1)^2 + 2(y-2)^2 + 0.5 sin(3x) sin(3y)",
+    "rosenbrock": "(1-x)^2 + 100(y-x^2)^2",
+    "himmelblau": "(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+    "log-domain": "log(x) + y^2",
+}
+
+
+def wait(app, condition, timeout=30.0) -> None:
+    end = time.perf_counter() + timeout
+    while not condition():
+        app.processEvents()
+        if time.perf_counter() > end:
+            raise TimeoutError("benchmark step did not finish")
+        time.sleep(0.0005)
+
+
+def edit_to_redraw(window, app, text: str, repeats: int = 15) -> float:
+    """Median ms from applying an edit to the contour image being replaced and painted."""
+    c = window.controller
+    times = []
+    for i in range(repeats):
+        variant = f"{text} + {i % 2}"  # alternate so every edit is a real change
+        t0 = time.perf_counter()
+        window.function_edit.setText(variant)
+        window.apply_function()
+        wait(app, lambda v=variant: c.text == v)
+        window.contour.viewport().repaint()
+        times.append(time.perf_counter() - t0)
+        wait(app, lambda v=variant: c.objective is not None and c.objective.text == v)
+    return 1000 * statistics.median(times)
+
+
+def ticks_per_second(window, app, path_points: int, runs: int, ticks: int = 120) -> float:
+    """Live ticks per second (step + redraw + paint) once paths hold ``path_points``."""
+    c = window.controller
+    c.race = []
+    starts = [(-0.5 + 0.3 * i, 4.0 - 0.2 * i) for i in range(runs)]
+    c.starts = starts
+    c.update_settings(lr=1e-5)
+    from dataclasses import replace
+
+    c.update_settings(stop=replace(c.settings.stop, max_steps=100_000, grad_tol=0.0))
+    c.restart()
+    for group in c.groups:
+        for _ in range(path_points):
+            group.step()
+    c.sigStepped.emit()
+    c.steps_per_second = 60
+    t0 = time.perf_counter()
+    for _ in range(ticks):
+        c._tick()
+        window.contour.viewport().repaint()
+        window.loss.viewport().repaint()
+        app.processEvents()
+    return ticks / (time.perf_counter() - t0)
+
+
+def cold_start_ms() -> float:
+    """Process start to the first painted contour, in a fresh interpreter."""
+    probe = ROOT / "benchmarks" / "startup_probe.py"
+    t0 = time.time()
+    out = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True,
+                         check=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    painted = float(out.stdout.strip().splitlines()[-1])
+    return 1000 * (painted - t0)
+
+
+def main() -> None:
+    from gdviz.app import create_window, ensure_app
+
+    starts = [cold_start_ms() for _ in range(5)]
+    print(f"cold start to first painted contour: median {statistics.median(starts):.0f} ms "
+          f"(min {min(starts):.0f}, max {max(starts):.0f}) over 5 starts")
+    app = ensure_app()
+    window = create_window()
+    window.show()
+    wait(app, lambda: window.controller.session is not None)
+    for name, text in FUNCTIONS.items():
+        print(f"edit→redraw 400×400, {name}: median {edit_to_redraw(window, app, text):.1f} ms")
+    window.function_edit.setText(FUNCTIONS["ripples"])
+    window.apply_function()
+    wait(app, lambda: window.controller.objective is not None
+         and window.controller.objective.text == FUNCTIONS["ripples"])
+    for runs in (1, 8):
+        for points in (1_000, 10_000):
+            rate = ticks_per_second(window, app, points, runs)
+            print(f"live stepping, {runs} run(s) × {points:,}-point paths: {rate:.0f} ticks/s")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of this benchmark process: {rss:.0f} MB")
+    window.close()
+
+
+if __name__ == "__main__":
+    main()

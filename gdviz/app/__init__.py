@@ -1,0 +1,50 @@
+"""The Qt application: one controller, thin views, one main window."""
+
+from __future__ import annotations
+
+import sys
+
+import pyqtgraph as pg
+from PySide6.QtWidgets import QApplication
+
+from gdviz.app import style
+
+
+def configure_pyqtgraph() -> None:
+    """Row-major images (z[row=y, col=x]), light theme, antialiased lines."""
+    pg.setConfigOptions(imageAxisOrder="row-major", background="w", foreground="k",
+                        antialias=True)
+
+
+def ensure_app(argv: list[str] | None = None) -> QApplication:
+    """The QApplication, created on first use with the projector-friendly font."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+        app.setApplicationName("gdviz")
+        app.setOrganizationName("gdviz")
+        font = app.font()
+        font.setPointSize(style.BASE_POINT_SIZE)
+        app.setFont(font)
+    configure_pyqtgraph()
+    return app
+
+
+def create_window(argv: list[str] | None = None, compiler=None, start: bool = True):
+    """Build the main window (not shown, no event loop); loads the default lesson.
+
+    ``compiler`` compiles functions (default: a CompileWorker process with a timeout).
+    """
+    ensure_app(argv)
+    from gdviz.app.controller import Controller
+    from gdviz.app.main_window import MainWindow
+
+    owns_compiler = compiler is None
+    if owns_compiler:
+        from gdviz.core.compiler import CompileWorker
+
+        compiler = CompileWorker()
+    window = MainWindow(Controller(compiler, owns_compiler=owns_compiler))
+    if start:
+        window.start()
+    return window

@@ -1,0 +1,295 @@
+"""The one controller: owns the function, the runs and the timer; views only listen.
+
+Data flows one way: an edit → the function is parsed and sampled off the GUI thread →
+views redraw; the exact gradient follows from a worker process; a click → runs start →
+each timer tick the core steps → views append.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+
+from gdviz.core.expression import ExpressionError, Formula, parse
+from gdviz.core.grid import Grid, ViewRange, sample_grid
+from gdviz.core.presets import DEFAULT_PRESET, Preset
+from gdviz.core.runs import RunGroup, RunSettings, Session
+
+FRAME_MS = 16  # the timer never ticks faster than ~60 frames per second
+
+
+class _Signals(QObject):
+    done = Signal(int, object, object)  # generation, result, error
+
+
+class _Task(QRunnable):
+    """Run ``work()`` on a pool thread and deliver (generation, result, error) queued."""
+
+    def __init__(self, generation: int, work: Callable[[], Any]) -> None:
+        super().__init__()
+        self.signals = _Signals()
+        self.generation = generation
+        self.work = work
+
+    def run(self) -> None:
+        try:
+            result, error = self.work(), None
+        except ExpressionError as exc:
+            result, error = None, exc
+        except Exception as exc:  # noqa: BLE001 - reported to the user, never lost
+            result, error = None, ExpressionError(f"could not process this function: {exc}", 0, 0)
+        self.signals.done.emit(self.generation, result, error)
+
+
+class Controller(QObject):
+    """Holds the current function, its runs and the animation timer."""
+
+    sigGridChanged = Signal(object)  # Grid of the current function and view
+    sigFunctionChanged = Signal(object)  # CompiledFunction: exact gradient is ready
+    sigFunctionError = Signal(object)  # ExpressionError for the text being edited
+    sigFunctionAccepted = Signal(str)  # text that parsed (error cleared)
+    sigRunsReset = Signal()  # the set of runs changed: views rebuild their items
+    sigStepped = Signal()  # runs advanced or stepped back
+    sigPlayingChanged = Signal(bool)
+    sigNotice = Signal(str)  # a one-line message for the status bar
+
+    def __init__(self, compiler: Any = None, owns_compiler: bool = False,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._compiler = compiler  # CompileWorker-like: compile(text) -> CompiledFunction
+        self._owns_compiler = owns_compiler
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(2)
+        self._tasks: set[_Task] = set()
+        self._parse_generation = 0
+        self._compile_generation = 0
+        self._grid_generation = 0
+        self.text = ""
+        self.formula: Formula | None = None
+        self.objective: Any = None  # CompiledFunction once the gradient is known
+        self.view = DEFAULT_PRESET.view
+        self.grid: Grid | None = None
+        self.settings = RunSettings(lr=DEFAULT_PRESET.lr)
+        self.race: list[str] = []  # optimizers started together by a click
+        self.starts: list[tuple[float, float]] = list(DEFAULT_PRESET.starts[:1])
+        self.session: Session | None = None
+        self.steps_per_second = 20.0
+        self._play_when_ready = False
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._tick)
+
+    # -- the function ------------------------------------------------------------------
+    def load_preset(self, preset: Preset) -> None:
+        """Show a preset: its function, view, start points and learning rate."""
+        self.pause()
+        self.view = preset.view
+        self.starts = list(preset.starts)
+        self.settings = replace(self.settings, lr=preset.lr)
+        self.set_function(preset.function, force=True)
+
+    def set_function(self, text: str, force: bool = False) -> None:
+        """Parse and draw ``text`` off the GUI thread; the old function stays until then."""
+        if text == self.text and not force:
+            return
+        self._parse_generation += 1
+        generation, view = self._parse_generation, self.view
+
+        def work() -> tuple[Formula, Grid]:
+            formula = parse(text)
+            return formula, sample_grid(formula.evaluate, view)
+
+        self._submit(generation, work, self._on_parsed)
+
+    def _on_parsed(self, generation: int, result: Any, error: ExpressionError | None) -> None:
+        if generation != self._parse_generation:
+            return  # the user typed on: a newer edit is on its way
+        if error is not None:
+            self.sigFunctionError.emit(error)
+            return
+        formula, grid = result
+        self._grid_generation += 1  # a resample of the old function must not land now
+        self.pause()
+        self.text, self.formula, self.grid, self.objective = formula.text, formula, grid, None
+        self.session = None
+        self.sigFunctionAccepted.emit(formula.text)
+        self.sigGridChanged.emit(grid)
+        self.sigRunsReset.emit()
+        self._compile(formula.text)
+
+    def _compile(self, text: str) -> None:
+        self._compile_generation += 1
+        generation = self._compile_generation
+        if self._compiler is None:
+            from gdviz.core.compiler import compile_function
+
+            work = lambda: compile_function(text)  # noqa: E731
+        else:
+            if hasattr(self._compiler, "cancel"):
+                self._compiler.cancel()  # a stale compile is dropped at once
+            work = lambda: self._compiler.compile(text)  # noqa: E731
+        self._submit(generation, work, self._on_compiled)
+
+    def _on_compiled(self, generation: int, result: Any, error: ExpressionError | None) -> None:
+        if generation != self._compile_generation:
+            return
+        if error is not None:
+            self.sigFunctionError.emit(error)
+            return
+        self.objective = result
+        self.sigFunctionChanged.emit(result)
+        self.restart()
+        if self._play_when_ready:
+            self._play_when_ready = False
+            self.play()
+
+    def set_view(self, view: ViewRange) -> None:
+        """Resample the current function over a new view (zoom or pan)."""
+        if self.formula is None or view == self.view:
+            return
+        self.view = view
+        self._grid_generation += 1
+        generation, formula = self._grid_generation, self.formula
+        self._submit(generation, lambda: sample_grid(formula.evaluate, view), self._on_resampled)
+
+    def _on_resampled(self, generation: int, grid: Any, error: ExpressionError | None) -> None:
+        if generation == self._grid_generation and grid is not None and error is None:
+            self.grid = grid
+            self.sigGridChanged.emit(grid)
+
+    def _submit(self, generation: int, work: Callable[[], Any], done: Callable) -> None:
+        task = _Task(generation, work)
+        task.setAutoDelete(False)
+        self._tasks.add(task)
+
+        def finished(gen: int, result: Any, error: Any, task: _Task = task) -> None:
+            self._tasks.discard(task)
+            done(gen, result, error)
+
+        task.signals.done.connect(finished)
+        self._pool.start(task)
+
+    def wait_idle(self, msecs: int = 10_000) -> bool:
+        """Block until background work is done (for shutdown, tests and scripts)."""
+        return self._pool.waitForDone(msecs)
+
+    # -- runs ------------------------------------------------------------------------
+    def set_start(self, x: float, y: float, add: bool = False) -> None:
+        """Start the runs at (x, y); with ``add``, keep the others and add this start."""
+        self.starts = [*self.starts, (x, y)] if add else [(x, y)]
+        self.restart()
+
+    def restart(self) -> None:
+        """Reset every run to its start point with the current settings."""
+        self.pause()
+        if self.objective is None:
+            self.session = None
+            self.sigRunsReset.emit()
+            return
+        session = Session(self.objective)
+        methods = self.race or [self.settings.optimizer]
+        starts = np.array(self.starts, dtype=float)
+        for name in methods:
+            session.add(starts, replace(self.settings, optimizer=name, hyper=self._hyper_for(name)))
+        self.session = session
+        self.sigRunsReset.emit()
+
+    def _hyper_for(self, name: str) -> dict[str, float]:
+        return dict(self.settings.hyper) if name == self.settings.optimizer else {}
+
+    def update_settings(self, **changes: Any) -> None:
+        """Change learning rate, hyperparameters, schedule or stop rules live."""
+        if "optimizer" in changes and changes["optimizer"] != self.settings.optimizer:
+            self.settings = replace(self.settings, hyper={}, **changes)
+            self.restart()
+            return
+        self.settings = replace(self.settings, **changes)
+        for group in self.groups:
+            keep_hyper = group.settings.optimizer != self.settings.optimizer
+            group.update_settings(
+                **{k: v for k, v in changes.items() if not (k == "hyper" and keep_hyper)}
+            )
+        self.sigStepped.emit()
+
+    def set_race(self, names: list[str]) -> None:
+        """Optimizers that start together from every click (empty: just the current one)."""
+        self.race = list(names)
+        self.restart()
+
+    @property
+    def groups(self) -> list[RunGroup]:
+        return self.session.groups if self.session is not None else []
+
+    # -- time ------------------------------------------------------------------------
+    @property
+    def playing(self) -> bool:
+        return self._timer.isActive()
+
+    def set_speed(self, steps_per_second: float) -> None:
+        self.steps_per_second = max(0.5, float(steps_per_second))
+        if self.playing:
+            self._timer.start(self._interval_ms())
+
+    def _interval_ms(self) -> int:
+        return max(FRAME_MS, int(1000 / self.steps_per_second))
+
+    def play(self) -> None:
+        """Start the timer (or queue the start until the gradient is ready)."""
+        if self.session is None:
+            self._play_when_ready = self.formula is not None
+            return
+        if not self.session.running:
+            self.restart()
+        if self.session is not None and self.session.running and not self.playing:
+            self._timer.start(self._interval_ms())
+            self.sigPlayingChanged.emit(True)
+
+    def pause(self) -> None:
+        self._play_when_ready = False
+        if self.playing:
+            self._timer.stop()
+            self.sigPlayingChanged.emit(False)
+
+    def toggle_play(self) -> None:
+        self.pause() if self.playing else self.play()
+
+    def step(self, count: int = 1) -> None:
+        """Take ``count`` steps by hand."""
+        if self.session is None:
+            return
+        for _ in range(count):
+            if not self.session.step():
+                break
+        self.sigStepped.emit()
+
+    def step_back(self) -> None:
+        if self.session is not None and self.session.step_back():
+            self.sigStepped.emit()
+
+    def _tick(self) -> None:
+        session = self.session
+        if session is None:
+            self.pause()
+            return
+        steps = max(1, math.ceil(self.steps_per_second * self._interval_ms() / 1000))
+        for _ in range(steps):
+            if not session.step():
+                break
+        if not session.running:
+            self.pause()
+        self.sigStepped.emit()
+
+    def shutdown(self) -> None:
+        """Stop the timer and background work (called when the window closes)."""
+        self.pause()
+        self._parse_generation += 1
+        self._compile_generation += 1
+        if self._compiler is not None and hasattr(self._compiler, "cancel"):
+            self._compiler.cancel()
+        self._pool.waitForDone(3000)
+        if self._owns_compiler:
+            self._compiler.close()

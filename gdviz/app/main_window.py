@@ -1,0 +1,331 @@
+"""The main window: wires the controller to the views."""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gdviz.app import style
+from gdviz.app.controller import Controller
+from gdviz.app.views.contour import ContourView
+from gdviz.app.views.controls import ControlsPanel
+from gdviz.app.views.loss import LossView
+from gdviz.app.views.maths import MathsPanel
+from gdviz.core.expression import ExpressionError
+from gdviz.core.grid import Grid
+from gdviz.core.optimizers import get_optimizer
+from gdviz.core.presets import DEFAULT_PRESET, PRESETS
+from gdviz.core.runs import RUNNING
+
+EDIT_PAUSE_MS = 700  # a pause in typing this long applies the edit
+STATUS_INTERVAL_MS = 100  # the status text is refreshed at most ten times a second
+
+
+def error_html(text: str, error: ExpressionError) -> str:
+    """The message, and the text with the faulty span underlined in red."""
+    start, end = max(0, error.start), min(len(text), max(error.end, error.start + 1))
+    shown = text if len(text) <= 200 else text[:200] + "…"
+    before, bad, after = (html.escape(part, quote=False) for part in
+                          (shown[:start], shown[start:end] or " ", shown[end:]))
+    underline = ("color:#c00000; text-decoration:underline; background:#ffe0e0;"
+                 "font-weight:bold")
+    return (f"<b style='color:#c00000'>⚠ {html.escape(str(error), quote=False)}</b><br>"
+            f"<span style='font-family:monospace'>{before}"
+            f"<span style='{underline}'>{bad}</span>{after}</span>")
+
+
+class MainWindow(QMainWindow):
+    """One window: function box, contour map, controls, maths, status and loss plot."""
+
+    def __init__(self, controller: Controller) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("gdviz — gradient descent, visualised")
+        self.controller = controller
+        self._grid_framed = False
+
+        self.function_edit = QLineEdit(objectName="functionEdit")
+        self.function_edit.setPlaceholderText("Type f(x, y), e.g. x^2 + 3y^2, then Enter")
+        self.function_edit.setClearButtonEnabled(True)
+        self.function_edit.setAccessibleName("Function f(x, y)")
+        self.function_error = QLabel(objectName="functionError")
+        self.function_error.setTextFormat(Qt.TextFormat.RichText)
+        self.function_error.setWordWrap(True)
+        self.function_error.hide()
+        self.preset_combo = QComboBox(objectName="presetCombo")
+        for preset in PRESETS:
+            self.preset_combo.addItem(preset.name)
+            self.preset_combo.setItemData(self.preset_combo.count() - 1, preset.note,
+                                          Qt.ItemDataRole.ToolTipRole)
+
+        self.contour = ContourView()
+        self.loss = LossView()
+        self.controls = ControlsPanel()
+        self.maths = MathsPanel()
+        self.status_label = QLabel(objectName="statusLabel")
+        self.status_label.setTextFormat(Qt.TextFormat.RichText)
+        self.status_label.setWordWrap(True)
+        self.status_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.hover_label = QLabel(objectName="hoverLabel")
+        self.log_check = QCheckBox("log scale", objectName="logScaleCheck")
+
+        self._build_layout()
+        self._build_menus()
+        self._connect()
+        self._edit_timer = QTimer(self, singleShot=True, interval=EDIT_PAUSE_MS)
+        self._edit_timer.timeout.connect(self.apply_function)
+        self._status_timer = QTimer(self, singleShot=True, interval=STATUS_INTERVAL_MS)
+        self._status_timer.timeout.connect(self._update_status)
+        self.resize(1280, 720)
+
+    # -- construction ------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(QLabel("<b>f(x, y) =</b>"))
+        top.addWidget(self.function_edit, 1)
+        top.addWidget(QLabel("Preset"))
+        top.addWidget(self.preset_combo)
+
+        right = QWidget()
+        side_layout = QVBoxLayout(right)
+        side_layout.setContentsMargins(4, 0, 0, 0)
+        side_layout.setSpacing(4)
+        side_layout.addWidget(self.maths)
+        side_layout.addWidget(self.controls)
+        side_layout.addWidget(self.status_label)
+        loss_header = QHBoxLayout()
+        loss_header.addWidget(QLabel("<b>Loss</b> f(x<sub>t</sub>) against step t"))
+        loss_header.addStretch(1)
+        loss_header.addWidget(self.log_check)
+        side_layout.addLayout(loss_header)
+        side_layout.addWidget(self.loss, 1)
+
+        main = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
+        main.addWidget(self.contour)
+        main.addWidget(right)
+        main.setStretchFactor(0, 3)
+        main.setStretchFactor(1, 2)
+        main.setChildrenCollapsible(False)
+        main.setSizes([700, 560])
+        self.contour.setMinimumSize(360, 300)
+        self.loss.setMinimumHeight(120)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 6, 8, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.function_error)
+        layout.addWidget(main, 1)
+        self.setCentralWidget(central)
+        self.statusBar().addWidget(self.hover_label, 1)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About gdviz", self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def _connect(self) -> None:
+        c, controls = self.controller, self.controls
+        self.function_edit.textEdited.connect(lambda _: self._edit_timer.start())
+        self.function_edit.returnPressed.connect(self.apply_function)
+        self.preset_combo.activated.connect(lambda i: self.load_preset(PRESETS[i]))
+        c.sigGridChanged.connect(self._on_grid)
+        c.sigFunctionAccepted.connect(self._on_function_accepted)
+        c.sigFunctionError.connect(self._on_function_error)
+        c.sigFunctionChanged.connect(self._on_objective)
+        c.sigRunsReset.connect(self._on_runs_reset)
+        c.sigStepped.connect(self._on_stepped)
+        c.sigPlayingChanged.connect(controls.set_playing)
+        self.contour.sigClicked.connect(lambda x, y, shift: c.set_start(x, y, add=shift))
+        self.contour.sigHovered.connect(self._on_hover)
+        self.contour.sigViewChanged.connect(c.set_view)
+        controls.play_button.clicked.connect(c.toggle_play)
+        controls.step_button.clicked.connect(lambda: c.step())
+        controls.step_back_button.clicked.connect(c.step_back)
+        controls.reset_button.clicked.connect(c.restart)
+        controls.sigLearningRate.connect(lambda lr: c.update_settings(lr=lr))
+        controls.sigSpeed.connect(c.set_speed)
+        controls.sigOptimizer.connect(self._on_optimizer)
+        controls.sigHyper.connect(self._on_hyper)
+        controls.sigRace.connect(c.set_race)
+        controls.sigMaxSteps.connect(self._on_max_steps)
+        controls.sigShowGradient.connect(self._on_show_gradient)
+        controls.sigShowStep.connect(self._on_show_step)
+        self.log_check.toggled.connect(self._on_log_scale)
+        self.maths.sigHessianRequested.connect(self._on_hessian_requested)
+
+    # -- user actions ------------------------------------------------------------------
+    def apply_function(self) -> None:
+        """Apply the function box's text now."""
+        self._edit_timer.stop()
+        self.controller.set_function(self.function_edit.text())
+
+    def load_preset(self, preset) -> None:
+        self._grid_framed = False
+        self.function_edit.setText(preset.function)
+        self.controls.learning_rate_spin.blockSignals(True)
+        self.controls.learning_rate_spin.setValue(preset.lr)
+        self.controls.learning_rate_spin.blockSignals(False)
+        self.controller.load_preset(preset)
+
+    def _on_optimizer(self, name: str) -> None:
+        self.controls.show_hyperparams(name)
+        self.controller.update_settings(optimizer=name)
+
+    def _on_hyper(self, name: str, value: float) -> None:
+        hyper = {**self.controller.settings.hyper, name: value}
+        self.controller.update_settings(hyper=hyper)
+
+    def _on_max_steps(self, steps: int) -> None:
+        from dataclasses import replace
+
+        stop = replace(self.controller.settings.stop, max_steps=steps)
+        self.controller.update_settings(stop=stop)
+
+    def _on_show_gradient(self, on: bool) -> None:
+        self.contour.show_gradient = on
+        self._on_stepped()
+
+    def _on_show_step(self, on: bool) -> None:
+        self.contour.show_step = on
+        self._on_stepped()
+
+    def _on_log_scale(self, on: bool) -> None:
+        self.loss.set_log_scale(on)
+        self._on_stepped()
+
+    def show_about(self) -> None:
+        from gdviz.versions import version_report
+
+        QMessageBox.about(self, "About gdviz", version_report(html=True))
+
+    # -- controller events -------------------------------------------------------------
+    def _on_grid(self, grid: Grid) -> None:
+        self.contour.show_grid(grid, reset_range=not self._grid_framed)
+        self._grid_framed = True
+
+    def _on_function_accepted(self, text: str) -> None:
+        self.function_error.hide()
+        self.function_error.clear()
+        if self.function_edit.text() != text and not self.function_edit.hasFocus():
+            self.function_edit.setText(text)
+        self.maths.show_pending()
+
+    def _on_function_error(self, error: ExpressionError) -> None:
+        self.function_error.setText(error_html(self.function_edit.text(), error))
+        self.function_error.show()
+
+    def _on_objective(self, objective) -> None:
+        self.maths.show_maths(objective.math_html())
+
+    def _on_hessian_requested(self) -> None:
+        objective = self.controller.objective
+        if objective is not None:
+            self.maths.show_hessian(objective.hessian_html())
+
+    def _on_hover(self, x: float, y: float) -> None:
+        objective = self.controller.objective
+        if objective is None:
+            self.hover_label.setText(f"x = {x:.4g}, y = {y:.4g}")
+            return
+        value, (gx, gy) = objective.value_and_gradient_at(x, y)
+        self.hover_label.setText(
+            f"at ({x:.4g}, {y:.4g}):  f = {value:.6g}   ∇f = ({gx:.4g}, {gy:.4g})")
+
+    def _run_labels(self) -> list[str]:
+        labels = []
+        for group in self.controller.groups:
+            title = get_optimizer(group.settings.optimizer).title
+            starts = group.column("points")[0]
+            for x, y in starts:
+                labels.append(title if len(starts) == 1 else f"{title} ({x:.2g}, {y:.2g})")
+        return labels
+
+    def _on_runs_reset(self) -> None:
+        groups = self.controller.groups
+        starts = [tuple(p) for g in groups for p in g.column("points")[0]]
+        self.contour.set_runs(self._run_labels(), starts)
+        self.loss.set_runs(len(starts))
+        for i, run in enumerate(self.contour.runs):
+            run.path.visibleChanged.connect(
+                lambda i=i, run=run: self.loss.set_visible(i, run.path.isVisible()))
+        self._on_stepped()
+
+    def _on_stepped(self) -> None:
+        groups = self.controller.groups
+        if not groups or len(self.contour.runs) != sum(g.size for g in groups):
+            self._update_status()
+            return
+        paths, losses, grads, nexts, running = [], [], [], [], []
+        for group in groups:
+            proposed, _ = group.proposed_step()
+            for row in range(group.size):
+                paths.append(group.path(row))
+                losses.append(group.losses(row))
+            grads.append(group.grads)
+            nexts.append(proposed)
+            running.append(group.status == RUNNING)
+        self.contour.update_runs(paths, np.concatenate(grads), np.concatenate(nexts),
+                                 np.concatenate(running))
+        self.loss.update_runs(losses)
+        if not self._status_timer.isActive():
+            self._status_timer.start()
+        if not self.controller.playing:
+            self._update_status()
+
+    def _update_status(self) -> None:
+        groups = self.controller.groups
+        if not groups:
+            text = ("Click the map to choose a start point." if self.controller.objective
+                    else "Preparing the gradient…")
+            self.status_label.setText(text)
+            return
+        runs = [(group, row) for group in groups for row in range(group.size)]
+        detailed = len(runs) <= 3
+        lines = []
+        for index, (group, row) in enumerate(runs[:8]):
+            title = html.escape(get_optimizer(group.settings.optimizer).title)
+            x, y = group.points[row]
+            gx, gy = group.grads[row]
+            swatch = f"<span style='color:{style.run_colour(index)}'>■</span>"
+            message = html.escape(group.message(row))
+            norm = f"‖∇f‖ = {np.hypot(gx, gy):.3g}"
+            head = (f"{swatch} <b>{title}</b> t = {int(group.steps[row])}, "
+                    f"f = {group.values[row]:.6g}, {norm}")
+            if detailed:
+                lines.append(f"{head}<br>&nbsp;&nbsp;&nbsp;x<sub>t</sub> = ({x:.5g}, {y:.5g}), "
+                             f"∇f = ({gx:.4g}, {gy:.4g}) — <i>{message}</i>")
+            else:
+                lines.append(f"{head} — <i>{message}</i>")
+        if len(runs) > 8:
+            lines.append(f"… and {len(runs) - 8} more runs")
+        self.status_label.setText("<br>".join(lines))
+
+    # -- lifetime --------------------------------------------------------------------
+    def start(self) -> None:
+        """Show the default lesson (called once the window exists)."""
+        self.load_preset(DEFAULT_PRESET)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.controller.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,24 @@
+"""Colours and fonts shared by the views: readable on a projector, safe for colour blindness."""
+
+from __future__ import annotations
+
+# Okabe & Ito's colour-blind-safe palette (black left out: it vanishes on dark contours).
+RUN_COLOURS = (
+    "#E69F00",  # orange
+    "#56B4E9",  # sky blue
+    "#009E73",  # bluish green
+    "#F0E442",  # yellow
+    "#D55E00",  # vermillion
+    "#CC79A7",  # reddish purple
+    "#0072B2",  # blue
+    "#FFFFFF",  # white
+)
+GRADIENT_COLOUR = "#FFFFFF"
+ISOLINE_COLOUR = (255, 255, 255, 110)
+COLOUR_MAP = "viridis"  # perceptually uniform
+BASE_POINT_SIZE = 11
+
+
+def run_colour(index: int) -> str:
+    """The colour of the run (or race entry) number ``index``."""
+    return RUN_COLOURS[index % len(RUN_COLOURS)]

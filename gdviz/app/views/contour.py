@@ -1,0 +1,215 @@
+"""The contour map: f as a colour image with isolines, the runs' paths and their arrows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+
+from gdviz.app import style
+from gdviz.core.grid import Grid, ViewRange
+
+ARROW_HEAD = 0.035  # arrow head length as a fraction of the view's width
+GRADIENT_LENGTH = 0.12  # the ∇f arrow's length as a fraction of the view's width
+MARKER_LIMIT = 400  # markers are drawn on at most this many recent points of a path
+
+
+def arrow_lines(tails: np.ndarray, tips: np.ndarray, head: float) -> np.ndarray:
+    """Shaft and head segments of arrows from ``tails`` to ``tips``, NaN-separated."""
+    pieces = []
+    for tail, tip in zip(tails, tips, strict=True):
+        d = tip - tail
+        length = float(np.hypot(*d))
+        if not np.isfinite(length) or length == 0:
+            continue
+        u = d / length
+        h = min(head, 0.6 * length)
+        normal = np.array([-u[1], u[0]])
+        left = tip - h * u + 0.5 * h * normal
+        right = tip - h * u - 0.5 * h * normal
+        pieces.append(np.array([tail, tip, left, tip, right, [np.nan, np.nan]]))
+    return np.concatenate(pieces) if pieces else np.empty((0, 2))
+
+
+class RunItems:
+    """The graphics of one run: path, start marker and step arrow."""
+
+    def __init__(self, plot: pg.PlotItem, colour: str, label: str) -> None:
+        pen = pg.mkPen(colour, width=2.5)
+        self.path = pg.PlotDataItem(
+            pen=pen, symbol="o", symbolSize=6, symbolBrush=colour, symbolPen=None,
+            name=label, shadowPen=pg.mkPen((0, 0, 0, 160), width=4.5),
+        )
+        self.start = pg.ScatterPlotItem(
+            size=13, symbol="s", brush=pg.mkBrush(colour), pen=pg.mkPen("k", width=1.5)
+        )
+        self.step_arrow = pg.PlotCurveItem(pen=pg.mkPen(colour, width=3), connect="finite")
+        for item in (self.path, self.start, self.step_arrow):
+            item.setZValue(20)
+            plot.addItem(item)
+
+    def set_visible(self, visible: bool) -> None:
+        for item in (self.path, self.start, self.step_arrow):
+            item.setVisible(visible)
+
+
+class ContourView(pg.PlotWidget):
+    """Shows f over the current view; clicks choose start points."""
+
+    sigClicked = Signal(float, float, bool)  # x, y, shift held
+    sigHovered = Signal(float, float)  # cursor position in data coordinates
+    sigViewChanged = Signal(object)  # ViewRange after zoom or pan settles
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("contourPlot")
+        self.setAccessibleName("Contour map of f")
+        plot = self.getPlotItem()
+        plot.setLabel("bottom", "x")
+        plot.setLabel("left", "y")
+        plot.setAspectLocked(True)
+        plot.showGrid(False, False)
+        plot.setMenuEnabled(False)
+        self.legend = plot.addLegend(offset=(8, 8), labelTextSize="11pt", brush=(0, 0, 0, 150),
+                                     labelTextColor="w")
+        self.image = pg.ImageItem()
+        self.image.setZValue(0)
+        plot.addItem(self.image)
+        self.colour_map = pg.colormap.get(style.COLOUR_MAP)
+        self.image.setColorMap(self.colour_map)
+        self.colour_bar = plot.addColorBar(self.image, colorMap=self.colour_map,
+                                           values=(0, 1), interactive=False, width=18)
+        self.isolines = pg.PlotCurveItem(pen=pg.mkPen(style.ISOLINE_COLOUR, width=1),
+                                         connect="finite")
+        self.isolines.setZValue(5)
+        plot.addItem(self.isolines)
+        self.gradient_arrows = pg.PlotCurveItem(
+            pen=pg.mkPen(style.GRADIENT_COLOUR, width=3), connect="finite")
+        self.gradient_arrows.setZValue(25)
+        plot.addItem(self.gradient_arrows)
+        font_css = "font-size: 12pt; font-weight: bold;"
+        self.gradient_label = pg.TextItem(html=f'<span style="{font_css}">∇f</span>',
+                                          color="w", anchor=(0, 1), fill=(0, 0, 0, 140))
+        self.step_label = pg.TextItem(html=f'<span style="{font_css}">next step</span>',
+                                      color="w", anchor=(1, 0), fill=(0, 0, 0, 140))
+        for label in (self.gradient_label, self.step_label):
+            label.setZValue(30)
+            plot.addItem(label)
+            label.hide()
+        self.runs: list[RunItems] = []
+        self.show_gradient = True
+        self.show_step = True
+        self._grid: Grid | None = None
+        self._view_timer = QTimer(self, singleShot=True, interval=200)
+        self._view_timer.timeout.connect(self._emit_view)
+        plot.getViewBox().sigRangeChanged.connect(lambda *_: self._view_timer.start())
+        self.scene().sigMouseClicked.connect(self._on_click)
+        self.scene().sigMouseMoved.connect(self._on_move)
+
+    # -- input -------------------------------------------------------------------------
+    def _on_click(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or event.double():
+            return
+        box = self.getPlotItem().getViewBox()
+        if not box.sceneBoundingRect().contains(event.scenePos()):
+            return
+        point = box.mapSceneToView(event.scenePos())
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        event.accept()
+        self.sigClicked.emit(point.x(), point.y(), shift)
+
+    def _on_move(self, scene_pos) -> None:
+        box = self.getPlotItem().getViewBox()
+        if box.sceneBoundingRect().contains(scene_pos):
+            point = box.mapSceneToView(scene_pos)
+            self.sigHovered.emit(point.x(), point.y())
+
+    def _emit_view(self) -> None:
+        (x0, x1), (y0, y1) = self.getPlotItem().getViewBox().viewRange()
+        self.sigViewChanged.emit(ViewRange(x0, x1, y0, y1))
+
+    def data_to_viewport(self, x: float, y: float):
+        """Viewport pixel of data point (x, y) (for tests and automation)."""
+        scene = self.getPlotItem().getViewBox().mapViewToScene(pg.Point(x, y))
+        return self.mapFromScene(scene)
+
+    # -- drawing ---------------------------------------------------------------------
+    def show_grid(self, grid: Grid, reset_range: bool) -> None:
+        """Draw f's image, isolines and colour bar; optionally frame the grid's view."""
+        self._grid = grid
+        view = grid.view
+        self.image.setImage(grid.z, levels=(grid.lo, grid.hi), autoLevels=False)
+        self.image.setRect(QRectF(view.xmin, view.ymin, view.xmax - view.xmin,
+                                  view.ymax - view.ymin))
+        self.colour_bar.setLevels((grid.lo, grid.hi))
+        self.isolines.setData(*grid.isolines)
+        if reset_range:
+            self.getPlotItem().getViewBox().setRange(
+                xRange=(view.xmin, view.xmax), yRange=(view.ymin, view.ymax), padding=0)
+
+    def set_runs(self, labels: list[str], starts: list[tuple[float, float]]) -> None:
+        """Replace the run items: one per label, coloured in order."""
+        plot = self.getPlotItem()
+        for run in self.runs:
+            for item in (run.path, run.start, run.step_arrow):
+                plot.removeItem(item)
+        self.legend.clear()
+        self.runs = [RunItems(plot, style.run_colour(i), label) for i, label in enumerate(labels)]
+        for run, (x, y) in zip(self.runs, starts, strict=True):
+            run.start.setData([x], [y])
+        self.gradient_arrows.setData([], [])
+        for label in (self.gradient_label, self.step_label):
+            label.hide()
+
+    def update_runs(self, paths: list[np.ndarray], grads: np.ndarray, next_points: np.ndarray,
+                    running: np.ndarray) -> None:
+        """Redraw paths, the ∇f arrows and the next-step arrows of running runs."""
+        width = self._view_width()
+        head = ARROW_HEAD * width
+        for run, path in zip(self.runs, paths, strict=True):
+            self._set_path(run, path)
+        current = np.array([p[-1] for p in paths]) if paths else np.empty((0, 2))
+        visible = np.array([run.path.isVisible() for run in self.runs], dtype=bool)
+        show = running & visible if len(current) else running
+        if self.show_gradient and len(current):
+            norms = np.hypot(grads[:, 0], grads[:, 1])
+            with np.errstate(all="ignore"):
+                unit = grads / norms[:, None]
+            ok = show & np.isfinite(unit).all(1)
+            tips = current + GRADIENT_LENGTH * width * unit
+            self.gradient_arrows.setData(*arrow_lines(current[ok], tips[ok], head).T)
+            self._place(self.gradient_label, tips[ok])
+        else:
+            self.gradient_arrows.setData([], [])
+            self.gradient_label.hide()
+        shown_steps = []
+        for i, run in enumerate(self.runs):
+            if self.show_step and show[i]:
+                lines = arrow_lines(current[i:i + 1], next_points[i:i + 1], head)
+                run.step_arrow.setData(*lines.T) if len(lines) else run.step_arrow.setData([], [])
+                if len(lines):
+                    shown_steps.append(next_points[i])
+            else:
+                run.step_arrow.setData([], [])
+        self._place(self.step_label, np.array(shown_steps))
+
+    @staticmethod
+    def _set_path(run: RunItems, path: np.ndarray) -> None:
+        # Markers cost far more than lines: only the most recent points carry one.
+        if len(path) <= MARKER_LIMIT:
+            run.path.setData(path[:, 0], path[:, 1])
+            run.path.setSymbol("o")
+        else:
+            run.path.setData(path[:, 0], path[:, 1])
+            run.path.setSymbol(None)
+
+    def _place(self, label: pg.TextItem, tips: np.ndarray) -> None:
+        if len(tips) == 1 and np.isfinite(tips[0]).all():
+            label.setPos(float(tips[0, 0]), float(tips[0, 1]))
+            label.show()
+        else:
+            label.hide()  # with several runs, labels would clutter: the legend explains
+
+    def _view_width(self) -> float:
+        (x0, x1), _ = self.getPlotItem().getViewBox().viewRange()
+        return float(x1 - x0)

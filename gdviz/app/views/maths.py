@@ -1,0 +1,59 @@
+"""The maths panel: f, its exact partial derivatives and (on request) the Hessian."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
+
+
+class MathsPanel(QWidget):
+    """Typeset f, ∂f/∂x, ∂f/∂y; the Hessian is computed only when asked for."""
+
+    sigHessianRequested = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mathsPanel")
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.label = QLabel(objectName="mathsLabel")
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hessian_button = QPushButton("Hessian", objectName="hessianButton")
+        self.hessian_button.setCheckable(True)
+        self.hessian_button.toggled.connect(self._on_hessian_toggled)
+        self.hessian_label = QLabel(objectName="hessianLabel")
+        self.hessian_label.setTextFormat(Qt.TextFormat.RichText)
+        self.hessian_label.setWordWrap(True)
+        self.hessian_label.hide()
+        layout.addWidget(self.label, 0, 0)
+        layout.addWidget(self.hessian_button, 0, 1, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.hessian_label, 1, 0, 1, 2)
+        layout.setColumnStretch(0, 1)
+        self.show_pending()
+
+    def show_pending(self) -> None:
+        self.label.setText("<i>differentiating…</i>")
+        self.hessian_label.clear()
+
+    def show_maths(self, parts: dict[str, str]) -> None:
+        """Show HTML for the keys f, dfdx and dfdy."""
+        rows = [("f(x, y)", parts["f"]), ("∂f/∂x", parts["dfdx"]), ("∂f/∂y", parts["dfdy"])]
+        body = "".join(
+            f"<tr><td style='padding-right:10px'><b>{name}</b></td><td>=&nbsp;{html}</td></tr>"
+            for name, html in rows
+        )
+        self.label.setText(f"<table style='font-size:13pt'>{body}</table>")
+        self.hessian_label.clear()
+        if self.hessian_button.isChecked():
+            self.sigHessianRequested.emit()
+
+    def show_hessian(self, html: str) -> None:
+        self.hessian_label.setText(f"<div style='font-size:12pt'><b>Hessian</b> {html}</div>")
+
+    def _on_hessian_toggled(self, on: bool) -> None:
+        self.hessian_label.setVisible(on)
+        if on:
+            self.sigHessianRequested.emit()

@@ -1,0 +1,235 @@
+"""The command line: run the app, or run a descent headless and write CSV or pictures."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from gdviz import __version__
+
+# Command-line option → hyperparameter name (qhm calls its momentum β).
+HYPER_OPTIONS = {
+    "momentum": "momentum", "nu": "nu", "nu1": "nu1", "nu2": "nu2", "beta1": "beta1",
+    "beta2": "beta2", "eps": "eps", "alpha": "alpha", "weight_decay": "weight_decay",
+}
+
+
+class UsageError(Exception):
+    """A bad option or function: printed on stderr, exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from gdviz.core.optimizers import OPTIMIZERS
+
+    parser = argparse.ArgumentParser(
+        prog="gdviz",
+        description="Teach gradient descent: type f(x, y), click a start point, watch the "
+        "descent. Without options, opens the window (or, without a display, renders the "
+        "default descent to a PNG). With --function or --export-*, runs headless.",
+        epilog="Values that begin with '-' need the '=' form: --start=-1.5,2 "
+        "--function=-x^2+y^2. Functions use + - * / ^, implicit products (2x, 3(x+1)), "
+        "pi, e and sin cos tan asin acos atan atan2 sinh cosh tanh exp log ln sqrt abs "
+        "min max.",
+    )
+    parser.add_argument("--version", action="version",
+                        version=f"gdviz {__version__}")
+    parser.add_argument("--versions", action="store_true",
+                        help="print the versions of gdviz and its libraries and exit")
+    run = parser.add_argument_group("a headless descent")
+    run.add_argument("--function", metavar="F", help="f(x, y), e.g. 'x^2 + 3y^2'")
+    run.add_argument("--start", metavar="X,Y", help="start point, e.g. 2,1.5")
+    run.add_argument("--optimizer", default="gd", choices=list(OPTIMIZERS),
+                     help="method (default gd)")
+    run.add_argument("--lr", type=float, default=0.05, help="learning rate η (default 0.05)")
+    run.add_argument("--steps", type=int, default=1000,
+                     help="at most this many steps (default 1000)")
+    run.add_argument("--tol", type=float, default=1e-8,
+                     help="stop when ‖∇f‖ < tol (default 1e-8; 0 disables)")
+    run.add_argument("--f-tol", type=float, default=0.0,
+                     help="stop when |Δf| < tol (default 0: off)")
+    run.add_argument("--x-tol", type=float, default=0.0,
+                     help="stop when ‖Δx‖ < tol (default 0: off)")
+    hyper = parser.add_argument_group("hyperparameters (torch.optim names and defaults)")
+    hyper.add_argument("--momentum", type=float,
+                       help="momentum μ (momentum, nesterov; β for qhm)")
+    hyper.add_argument("--nu", type=float, help="ν of qhm")
+    hyper.add_argument("--nu1", type=float, help="ν₁ of qhadam")
+    hyper.add_argument("--nu2", type=float, help="ν₂ of qhadam")
+    hyper.add_argument("--beta1", type=float, help="β₁ of adam, adamw, qhadam")
+    hyper.add_argument("--beta2", type=float, help="β₂ of adam, adamw, qhadam")
+    hyper.add_argument("--eps", type=float, help="ε of the adaptive methods")
+    hyper.add_argument("--alpha", type=float, help="smoothing α of rmsprop")
+    hyper.add_argument("--weight-decay", type=float, help="decoupled weight decay of adamw")
+    hyper.add_argument("--schedule", default="constant",
+                       help="learning-rate schedule: constant, step:SIZE:GAMMA, "
+                       "exponential:GAMMA, cosine:T_MAX[:ETA_MIN], each optionally "
+                       "followed by ,warmup=N")
+    hyper.add_argument("--noise", type=float, default=0.0,
+                       help="σ of Gaussian noise added to each gradient (default 0)")
+    hyper.add_argument("--seed", type=int, default=0, help="seed of the noise (default 0)")
+    out = parser.add_argument_group("output")
+    out.add_argument("--export-csv", metavar="PATH",
+                     help="write step,x,y,f,grad_x,grad_y for every iterate")
+    out.add_argument("--export-png", metavar="PATH",
+                     help="render the contour map with the descent to a PNG (headless)")
+    out.add_argument("--size", default="1280x800", metavar="WxH",
+                     help="picture size for --export-png (default 1280x800)")
+    out.add_argument("--self-test", action="store_true",
+                     help="check this installation end to end and exit 0 if it works")
+    return parser
+
+
+def _parse_start(text: str | None) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    parts = text.split(",")
+    try:
+        x, y = (float(p) for p in parts)
+    except ValueError:
+        raise UsageError(f"--start needs two numbers X,Y, got {text!r}") from None
+    if not all(map(lambda v: abs(v) < 1e12, (x, y))):
+        raise UsageError(f"--start must be finite numbers, got {text!r}")
+    return x, y
+
+
+def run_settings(args: argparse.Namespace):
+    """RunSettings described by the options; raises UsageError on a bad combination."""
+    from gdviz.core.optimizers import get_optimizer
+    from gdviz.core.runs import RunSettings, StopRules
+    from gdviz.core.schedules import parse_schedule
+
+    optimizer = get_optimizer(args.optimizer)
+    known = {p.name: p for p in optimizer.hyperparams}
+    hyper = {}
+    for option, name in HYPER_OPTIONS.items():
+        value = getattr(args, option)
+        if value is None:
+            continue
+        if args.optimizer == "qhm" and option == "momentum":
+            name = "beta"
+        if name not in known:
+            flag = "--" + option.replace("_", "-")
+            raise UsageError(f"{flag} does not apply to {args.optimizer}; it takes: "
+                             + (", ".join(known) or "no hyperparameters"))
+        param = known[name]
+        if not param.minimum <= value <= param.maximum:
+            raise UsageError(f"--{option.replace('_', '-')} must lie in "
+                             f"[{param.minimum:g}, {param.maximum:g}], got {value:g}")
+        hyper[name] = value
+    if not 0 < args.lr <= 1e3:
+        raise UsageError(f"--lr must be in (0, 1000], got {args.lr:g}")
+    if not 1 <= args.steps <= 100_000:
+        raise UsageError(f"--steps must be between 1 and 100000, got {args.steps}")
+    for name in ("tol", "f_tol", "x_tol", "noise"):
+        if not getattr(args, name) >= 0:
+            raise UsageError(f"--{name.replace('_', '-')} must be ≥ 0")
+    try:
+        schedule = parse_schedule(args.schedule)
+    except ValueError as exc:
+        raise UsageError(f"--schedule: {exc}") from None
+    stop = StopRules(max_steps=args.steps, grad_tol=args.tol, f_tol=args.f_tol,
+                     x_tol=args.x_tol)
+    return RunSettings(optimizer=args.optimizer, lr=args.lr, hyper=hyper, schedule=schedule,
+                       noise=args.noise, seed=args.seed, stop=stop)
+
+
+def run_descent(args: argparse.Namespace):
+    """Compile the function and run one descent to its end: returns the RunGroup."""
+    from gdviz.core.compiler import compile_function
+    from gdviz.core.expression import ExpressionError
+    from gdviz.core.runs import RunGroup
+
+    settings = run_settings(args)
+    start = _parse_start(args.start)
+    if start is None:
+        raise UsageError("--start X,Y is needed with --function")
+    try:
+        objective = compile_function(args.function)
+    except ExpressionError as exc:
+        raise UsageError(f"--function: {exc}") from None
+    group = RunGroup(objective, [start], settings)
+    while group.step():
+        pass
+    return group
+
+
+def write_csv(group, path: str) -> None:
+    """Write the run's iterates with full float precision (atomically)."""
+    points, values, grads = group.path(0), group.losses(0), group.column("grads")
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.tmp")
+    with open(tmp, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["step", "x", "y", "f", "grad_x", "grad_y"])
+        for step, ((x, y), f, (gx, gy)) in enumerate(zip(points, values, grads, strict=False)):
+            writer.writerow([step, repr(float(x)), repr(float(y)), repr(float(f)),
+                             repr(float(gx)), repr(float(gy))])
+    os.replace(tmp, target)
+
+
+def has_display() -> bool:
+    """True when a window can be shown (X11, Wayland, Windows, macOS, or a forced platform)."""
+    if sys.platform in ("win32", "darwin"):
+        return True
+    if os.environ.get("QT_QPA_PLATFORM", "").split(":")[0] in ("offscreen", "minimal"):
+        return False
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                or os.environ.get("QT_QPA_PLATFORM"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python main.py`` and the ``gdviz`` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.versions:
+            from gdviz.versions import version_report
+
+            print(version_report())
+            return 0
+        if args.self_test:
+            from gdviz.selftest import self_test
+
+            return self_test()
+        if args.function is not None or args.export_csv:
+            if args.function is None:
+                raise UsageError("--export-csv needs --function and --start")
+            group = run_descent(args)
+            if args.export_csv:
+                write_csv(group, args.export_csv)
+            print(f"{group.message(0)} Final point ({group.points[0, 0]:.6g}, "
+                  f"{group.points[0, 1]:.6g}), f = {group.values[0]:.6g}.", file=sys.stderr)
+            if args.export_png:
+                from gdviz.render import render_png
+
+                render_png(args.export_png, args.size, function=args.function,
+                           start=_parse_start(args.start), settings=run_settings(args))
+            return 0
+        if args.export_png or not has_display():
+            from gdviz.render import render_png
+
+            out = args.export_png or "gdviz-default.png"
+            if not args.export_png:
+                print("No display found, so no window can open. Rendering the default "
+                      f"lesson's descent to {out} instead (open it with any image viewer).",
+                      file=sys.stderr)
+            summary = render_png(out, args.size)
+            print(summary)
+            return 0
+        return _run_window()
+    except UsageError as exc:
+        print(f"gdviz: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run_window() -> int:
+    from gdviz.app import create_window, ensure_app
+
+    app = ensure_app()
+    window = create_window()
+    window.show()
+    return app.exec()

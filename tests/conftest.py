@@ -1,0 +1,5 @@
+"""Shared test set-up: headless Qt."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
