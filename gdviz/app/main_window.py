@@ -33,7 +33,7 @@ from gdviz.core.presets import DEFAULT_PRESET, PRESETS
 from gdviz.core.runs import RUNNING
 
 EDIT_PAUSE_MS = 700  # a pause in typing this long applies the edit
-STATUS_INTERVAL_MS = 100  # the status text is refreshed at most ten times a second
+PANEL_INTERVAL_MS = 50  # loss plot and status text follow a live run 20 times a second
 
 
 def error_html(text: str, error: ExpressionError) -> str:
@@ -89,8 +89,8 @@ class MainWindow(QMainWindow):
         self._connect()
         self._edit_timer = QTimer(self, singleShot=True, interval=EDIT_PAUSE_MS)
         self._edit_timer.timeout.connect(self.apply_function)
-        self._status_timer = QTimer(self, singleShot=True, interval=STATUS_INTERVAL_MS)
-        self._status_timer.timeout.connect(self._update_status)
+        self._panel_timer = QTimer(self, singleShot=True, interval=PANEL_INTERVAL_MS)
+        self._panel_timer.timeout.connect(self._update_panels)
         self.resize(1280, 720)
 
     # -- construction ------------------------------------------------------------------
@@ -272,26 +272,28 @@ class MainWindow(QMainWindow):
         self._on_stepped()
 
     def _on_stepped(self) -> None:
+        """Redraw paths and arrows now; loss plot and status follow at most 20 times/s."""
         groups = self.controller.groups
-        if not groups or len(self.contour.runs) != sum(g.size for g in groups):
-            self._update_status()
-            return
-        paths, losses, grads, nexts, running = [], [], [], [], []
-        for group in groups:
-            proposed, _ = group.proposed_step()
-            for row in range(group.size):
-                paths.append(group.path(row))
-                losses.append(group.losses(row))
-            grads.append(group.grads)
-            nexts.append(proposed)
-            running.append(group.status == RUNNING)
-        self.contour.update_runs(paths, np.concatenate(grads), np.concatenate(nexts),
-                                 np.concatenate(running))
-        self.loss.update_runs(losses)
-        if not self._status_timer.isActive():
-            self._status_timer.start()
+        if groups and len(self.contour.runs) == sum(g.size for g in groups):
+            paths, grads, nexts, running = [], [], [], []
+            for group in groups:
+                proposed, _ = group.proposed_step()
+                paths.extend(group.path(row) for row in range(group.size))
+                grads.append(group.grads)
+                nexts.append(proposed)
+                running.append(group.status == RUNNING)
+            self.contour.update_runs(paths, np.concatenate(grads), np.concatenate(nexts),
+                                     np.concatenate(running))
         if not self.controller.playing:
-            self._update_status()
+            self._update_panels()
+        elif not self._panel_timer.isActive():
+            self._panel_timer.start()
+
+    def _update_panels(self) -> None:
+        groups = self.controller.groups
+        if groups and len(self.loss.curves) == sum(g.size for g in groups):
+            self.loss.update_runs([g.losses(row) for g in groups for row in range(g.size)])
+        self._update_status()
 
     def _update_status(self) -> None:
         groups = self.controller.groups

@@ -57,7 +57,10 @@ def sample_grid(
     z[~np.isfinite(z)] = np.nan
     lo, hi = colour_limits(z)
     levels = isoline_levels(z, isoline_count)
-    return Grid(view, xs, ys, z, lo, hi, levels, trace_isolines(xs, ys, z, levels))
+    # Isolines from every other sample: as smooth on screen, a quarter of the work.
+    cols = np.unique(np.linspace(0, resolution - 1, (resolution + 1) // 2).round().astype(int))
+    isolines = trace_isolines(xs[cols], ys[cols], z[np.ix_(cols, cols)], levels)
+    return Grid(view, xs, ys, z, lo, hi, levels, isolines)
 
 
 def colour_limits(z: np.ndarray) -> tuple[float, float]:
@@ -65,7 +68,7 @@ def colour_limits(z: np.ndarray) -> tuple[float, float]:
     finite = z[np.isfinite(z)]
     if finite.size == 0:
         return 0.0, 1.0
-    lo, hi = np.percentile(finite, [1, 99])
+    lo, hi = np.percentile(finite[:: max(1, finite.size // 40_000)], [1, 99])
     if not hi > lo:
         lo, hi = float(finite.min()), float(finite.max())
     if not hi > lo:
@@ -82,8 +85,8 @@ def isoline_levels(z: np.ndarray, count: int = 20) -> np.ndarray:
     finite = z[np.isfinite(z)]
     if finite.size == 0:
         return np.empty(0)
-    levels = np.unique(np.quantile(finite, np.linspace(0, 1, count + 2)[1:-1]))
-    return levels
+    sample = finite[:: max(1, finite.size // 40_000)]  # quantiles of a sample suffice
+    return np.unique(np.quantile(sample, np.linspace(0, 1, count + 2)[1:-1]))
 
 
 def trace_isolines(
@@ -93,12 +96,13 @@ def trace_isolines(
     if levels.size == 0:
         return np.empty(0), np.empty(0)
     generator = contourpy.contour_generator(
-        xs, ys, np.ma.masked_invalid(z), line_type=contourpy.LineType.ChunkCombinedNan
+        xs, ys, z if np.isfinite(z).all() else np.ma.masked_invalid(z),
+        line_type=contourpy.LineType.ChunkCombinedNan,
     )
-    pieces = []
-    for level in levels:
-        chunks = generator.lines(level)[0]
-        pieces.extend(chunk for chunk in chunks if chunk is not None)
-        pieces.append(np.full((1, 2), np.nan))
-    lines = np.concatenate(pieces) if pieces else np.empty((0, 2))
+    pieces = [chunk for lines in generator.multi_lines(levels) for chunk in lines[0]
+              if chunk is not None]
+    if not pieces:
+        return np.empty(0), np.empty(0)
+    separator = np.full((1, 2), np.nan)
+    lines = np.concatenate([part for piece in pieces for part in (piece, separator)])
     return lines[:, 0].copy(), lines[:, 1].copy()

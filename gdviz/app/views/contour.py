@@ -5,13 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtWidgets import QGraphicsItem
 
 from gdviz.app import style
+from gdviz.app.views.pixels import decimate_to_pixels
 from gdviz.core.grid import Grid, ViewRange
 
 ARROW_HEAD = 0.035  # arrow head length as a fraction of the view's width
 GRADIENT_LENGTH = 0.12  # the ∇f arrow's length as a fraction of the view's width
-MARKER_LIMIT = 400  # markers are drawn on at most this many recent points of a path
+MARKER_LIMIT = 400  # paths longer than this are drawn without point markers
 
 
 def arrow_lines(tails: np.ndarray, tips: np.ndarray, head: float) -> np.ndarray:
@@ -96,6 +98,11 @@ class ContourView(pg.PlotWidget):
             label.setZValue(30)
             plot.addItem(label)
             label.hide()
+        # What does not change from frame to frame is drawn once and kept as a pixmap.
+        cached = [self.image, self.isolines, self.colour_bar,
+                  *(axis["item"] for axis in plot.axes.values())]
+        for item in cached:
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.runs: list[RunItems] = []
         self.show_gradient = True
         self.show_step = True
@@ -166,8 +173,9 @@ class ContourView(pg.PlotWidget):
         """Redraw paths, the ∇f arrows and the next-step arrows of running runs."""
         width = self._view_width()
         head = ARROW_HEAD * width
+        pixel = self.getPlotItem().getViewBox().viewPixelSize()
         for run, path in zip(self.runs, paths, strict=True):
-            self._set_path(run, path)
+            self._set_path(run, path, pixel)
         current = np.array([p[-1] for p in paths]) if paths else np.empty((0, 2))
         visible = np.array([run.path.isVisible() for run in self.runs], dtype=bool)
         show = running & visible if len(current) else running
@@ -194,14 +202,11 @@ class ContourView(pg.PlotWidget):
         self._place(self.step_label, np.array(shown_steps))
 
     @staticmethod
-    def _set_path(run: RunItems, path: np.ndarray) -> None:
-        # Markers cost far more than lines: only the most recent points carry one.
-        if len(path) <= MARKER_LIMIT:
-            run.path.setData(path[:, 0], path[:, 1])
-            run.path.setSymbol("o")
-        else:
-            run.path.setData(path[:, 0], path[:, 1])
-            run.path.setSymbol(None)
+    def _set_path(run: RunItems, path: np.ndarray, pixel: tuple[float, float]) -> None:
+        # Markers cost far more than lines: long paths are drawn as lines only.
+        run.path.setSymbol("o" if len(path) <= MARKER_LIMIT else None)
+        drawn = decimate_to_pixels(path, pixel)
+        run.path.setData(drawn[:, 0], drawn[:, 1])
 
     def _place(self, label: pg.TextItem, tips: np.ndarray) -> None:
         if len(tips) == 1 and np.isfinite(tips[0]).all():

@@ -6,6 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from gdviz.app import style
+from gdviz.app.views.pixels import decimate_to_pixels
 
 
 class LossView(pg.PlotWidget):
@@ -20,6 +21,7 @@ class LossView(pg.PlotWidget):
         plot.setLabel("left", "f(x<sub>t</sub>)")
         plot.showGrid(x=True, y=True, alpha=0.25)
         plot.setMenuEnabled(False)
+        plot.disableAutoRange()
         self.curves: list[pg.PlotDataItem] = []
         self.log_scale = False
 
@@ -35,17 +37,47 @@ class LossView(pg.PlotWidget):
     def set_log_scale(self, on: bool) -> None:
         self.log_scale = on
         self.getPlotItem().setLogMode(y=on)
+        self.getPlotItem().getViewBox().setYRange(0, 1e-300)  # refit at the next update
 
     def set_visible(self, index: int, visible: bool) -> None:
         self.curves[index].setVisible(visible)
 
     def update_runs(self, losses: list[np.ndarray]) -> None:
-        longest = max((len(v) for v in losses), default=1)
-        self.getPlotItem().setXRange(0, max(10, longest - 1), padding=0.02)
+        """Redraw the curves; the axes move only when the data leaves them (cheap frames)."""
+        shown = []
         for curve, values in zip(self.curves, losses, strict=True):
             if self.log_scale:
                 values = np.where(values > 0, values, np.nan)
-            curve.setData(np.arange(len(values)), values, connect="finite")
+            if curve.isVisible():
+                shown.append(values)
+        self._fit_range(shown)
+        pixel = self.getPlotItem().getViewBox().viewPixelSize()
+        if self.log_scale:
+            pixel = (pixel[0], np.inf)  # y pixels are in log units: keep every x column
+        for curve, values in zip(self.curves, losses, strict=True):
+            if self.log_scale:
+                values = np.where(values > 0, values, np.nan)
+            points = np.column_stack([np.arange(len(values), dtype=float), values])
+            drawn = decimate_to_pixels(points, pixel) if np.isfinite(values).all() else points
+            curve.setData(drawn[:, 0], drawn[:, 1], connect="finite")
+
+    def _fit_range(self, shown: list[np.ndarray]) -> None:
+        longest = max((len(v) for v in shown), default=1)
+        finite = [v[np.isfinite(v)] for v in shown]
+        finite = [v for v in finite if v.size]
+        box = self.getPlotItem().getViewBox()
+        (x0, x1), (y0, y1) = box.viewRange()
+        if longest - 1 > x1 or x1 > 4 * max(10, longest):
+            box.setXRange(0, 2 ** np.ceil(np.log2(max(10, longest))), padding=0.02)
+        if not finite:
+            return
+        lo = min(float(v.min()) for v in finite)
+        hi = max(float(v.max()) for v in finite)
+        if self.log_scale:
+            lo, hi = np.log10(lo), np.log10(hi)
+        span = max(hi - lo, 1e-12 * max(1.0, abs(hi)))
+        if lo < y0 or hi > y1 or (y1 - y0) > 3 * span:
+            box.setYRange(lo - 0.08 * span, hi + 0.08 * span, padding=0)
 
     def values(self, index: int) -> np.ndarray:
         """The f values currently drawn for run ``index`` (for tests)."""
