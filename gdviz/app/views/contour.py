@@ -115,8 +115,8 @@ class ContourView(pg.PlotWidget):
 
     # -- input -------------------------------------------------------------------------
     def _on_click(self, event) -> None:
-        if event.button() != Qt.MouseButton.LeftButton or event.double():
-            return
+        if event.button() != Qt.MouseButton.LeftButton or event.double() or event.isAccepted():
+            return  # an item (the legend) took the click
         box = self.getPlotItem().getViewBox()
         if not box.sceneBoundingRect().contains(event.scenePos()):
             return

@@ -1,0 +1,98 @@
+"""Optimizers in the window: race from one click, legend toggles, live settings, step back."""
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QPushButton
+
+from tests.gui.test_core_loop import click_map, type_function, wait_ready
+
+RACE = ["gd", "momentum", "adam", "newton"]
+
+
+def test_race_four_optimizers_from_one_click(qtbot, window):
+    type_function(qtbot, window, "x^2 + 3y^2")
+    wait_ready(qtbot, window, "x^2 + 3y^2")
+    window.controls.set_race_selection(RACE)
+    for name in RACE:
+        assert window.controls.race_checks[name].isChecked()
+    click_map(qtbot, window, 1.0, 1.0)
+    groups = window.controller.groups
+    assert [g.settings.optimizer for g in groups] == RACE
+    starts = np.array([g.points[0] for g in groups])
+    np.testing.assert_array_equal(starts, np.broadcast_to(starts[0], starts.shape))
+    assert len(window.contour.runs) == 4 and len(window.loss.curves) == 4
+    colours = {run.path.opts["pen"].color().name() for run in window.contour.runs}
+    assert len(colours) == 4
+    legend_labels = [label.text for _, label in window.contour.legend.items]
+    assert legend_labels == ["Gradient descent", "Momentum", "Adam", "Damped Newton"]
+    window.controller.step(5)
+    paths = [run.path.getData()[0] for run in window.contour.runs]
+    assert all(len(p) == 6 for p in paths)
+    assert len({round(float(p[-1]), 9) for p in paths}) == 4  # they really differ
+    assert "Momentum" in window.status_label.text()
+
+
+def test_legend_toggles_visibility(qtbot, window):
+    window.controls.set_race_selection(["gd", "adam"])
+    click_map(qtbot, window, 1.0, 3.0)
+    assert len(window.contour.runs) == 2
+    run = window.contour.runs[1]
+    sample, _ = window.contour.legend.items[1]
+    qtbot.mouseClick(window.contour.viewport(), Qt.MouseButton.LeftButton,
+                     pos=window.contour.mapFromScene(sample.sceneBoundingRect().center()))
+    assert not run.path.isVisible()
+    assert not window.loss.curves[1].isVisible()
+    qtbot.mouseClick(window.contour.viewport(), Qt.MouseButton.LeftButton,
+                     pos=window.contour.mapFromScene(sample.sceneBoundingRect().center()))
+    assert run.path.isVisible() and window.loss.curves[1].isVisible()
+
+
+def test_changing_learning_rate_mid_run_keeps_the_path(qtbot, window):
+    type_function(qtbot, window, "x^2 + 3y^2")
+    wait_ready(qtbot, window, "x^2 + 3y^2")
+    click_map(qtbot, window, 2.0, 0.0)
+    group = window.controller.groups[0]
+    x0 = group.points[0, 0]
+    step = window.findChild(QPushButton, "stepButton")
+    qtbot.mouseClick(step, Qt.MouseButton.LeftButton)
+    window.controls.learning_rate_spin.setValue(0.2)
+    qtbot.mouseClick(step, Qt.MouseButton.LeftButton)
+    assert window.controller.groups[0] is group and group.steps[0] == 2
+    x1 = x0 - 0.05 * (2 * x0)
+    x2 = x1 - 0.2 * (2 * x1)
+    np.testing.assert_array_equal(group.path(0)[:, 0], [x0, x1, x2])
+
+
+def test_optimizer_combo_shows_only_its_hyperparameters(qtbot, window):
+    combo = window.findChild(QComboBox, "optimizerCombo")
+    combo.setCurrentIndex(combo.findData("adam"))
+    assert set(window.controls.hyper_spins) == {"beta1", "beta2", "eps"}
+    assert window.controller.groups[0].settings.optimizer == "adam"
+    window.controls.hyper_spins["beta1"].setValue(0.5)
+    assert window.controller.groups[0].settings.hyperparams()["beta1"] == 0.5
+    combo.setCurrentIndex(combo.findData("gd"))
+    assert window.controls.hyper_spins == {} and not window.controls.hyper_panel.isVisible()
+
+
+def test_step_back_undoes_every_run(qtbot, window):
+    window.controls.set_race_selection(["gd", "rmsprop"])
+    click_map(qtbot, window, 1.0, 3.0)
+    window.controller.step(4)
+    before = [g.points.copy() for g in window.controller.groups]
+    window.controller.step(1)
+    back = window.findChild(QPushButton, "stepBackButton")
+    qtbot.mouseClick(back, Qt.MouseButton.LeftButton)
+    for group, points in zip(window.controller.groups, before, strict=True):
+        np.testing.assert_array_equal(group.points, points)
+        assert group.ticks == 4
+    assert len(window.contour.runs[0].path.getData()[0]) == 5
+
+
+def test_shift_click_adds_a_start(qtbot, window):
+    type_function(qtbot, window, "x^2 + 3y^2")
+    wait_ready(qtbot, window, "x^2 + 3y^2")
+    click_map(qtbot, window, 1.0, 1.0)
+    click_map(qtbot, window, -1.0, 0.5, Qt.KeyboardModifier.ShiftModifier)
+    group = window.controller.groups[0]
+    assert group.size == 2
+    np.testing.assert_allclose(group.points, [[1, 1], [-1, 0.5]], atol=0.03)
