@@ -183,8 +183,14 @@ def has_display() -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python main.py`` and the ``gdviz`` command."""
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments[:1] == ["--compile-worker"]:  # the packaged app's compile process
+        from gdviz.core.compile_worker import main as worker_main
+
+        worker_main()
+        return 0
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     try:
         if args.versions:
             from gdviz.versions import version_report

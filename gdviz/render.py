@@ -39,7 +39,7 @@ def render_png(out: str, size: str = "1280x800", function: str | None = None,
 
     width, height = _size(size)
     app = _offscreen_app()
-    from gdviz.app.views.contour import ContourView
+    from gdviz.app.views.contour import ContourView, RunFrame
 
     preset = DEFAULT_PRESET
     function = function or preset.function
@@ -61,7 +61,8 @@ def render_png(out: str, size: str = "1280x800", function: str | None = None,
     view_widget.show_grid(sample_grid(objective.f, view), reset_range=True)
     view_widget.set_runs([f"start ({x:.3g}, {y:.3g})" for x, y in starts], starts)
     paths = [group.path(i) for i in range(group.size)]
-    view_widget.update_runs(paths, group.grads, group.points, np.zeros(group.size, bool))
+    view_widget.update_runs([RunFrame(path, group.grads[i], path[-1], False)
+                             for i, path in enumerate(paths)])
     view_widget.show()
     app.processEvents()
     if not view_widget.grab().save(out):

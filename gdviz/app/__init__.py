@@ -41,7 +41,7 @@ def create_window(argv: list[str] | None = None, compiler=None, start: bool = Tr
 
     owns_compiler = compiler is None
     if owns_compiler:
-        from gdviz.core.compiler import CompileWorker
+        from gdviz.core.compile_worker import CompileWorker
 
         compiler = CompileWorker()
     window = MainWindow(Controller(compiler, owns_compiler=owns_compiler))

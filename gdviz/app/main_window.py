@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from gdviz.app import style
 from gdviz.app.controller import Controller
-from gdviz.app.views.contour import ContourView
+from gdviz.app.views.contour import ContourView, RunFrame
 from gdviz.app.views.controls import ControlsPanel
 from gdviz.app.views.loss import LossView
 from gdviz.app.views.maths import MathsPanel
@@ -30,10 +30,24 @@ from gdviz.core.expression import ExpressionError
 from gdviz.core.grid import Grid
 from gdviz.core.optimizers import get_optimizer
 from gdviz.core.presets import DEFAULT_PRESET, PRESETS
-from gdviz.core.runs import RUNNING
+from gdviz.core.runs import RUNNING, RunGroup
+from gdviz.core.schedules import parse_schedule
 
 EDIT_PAUSE_MS = 700  # a pause in typing this long applies the edit
 PANEL_INTERVAL_MS = 50  # loss plot and status text follow a live run 20 times a second
+
+
+def run_frames(group: RunGroup) -> list[RunFrame]:
+    """What the map draws of each run of ``group``: path, ∇f and the next step explained."""
+    proposed, info = group.proposed_step()
+    lr = group.settings.schedule.lr_at(group.settings.lr, group.steps)
+    frames = []
+    for row in range(group.size):
+        momentum = None if info.velocity is None else -lr[row] * info.velocity[row]
+        adaptive = None if info.effective_lr is None else info.effective_lr[row] / lr[row]
+        frames.append(RunFrame(group.path(row), group.grads[row], proposed[row],
+                               bool(group.status[row] == RUNNING), momentum, adaptive))
+    return frames
 
 
 def error_html(text: str, error: ExpressionError) -> str:
@@ -169,8 +183,12 @@ class MainWindow(QMainWindow):
         controls.sigHyper.connect(self._on_hyper)
         controls.sigRace.connect(c.set_race)
         controls.sigMaxSteps.connect(self._on_max_steps)
-        controls.sigShowGradient.connect(self._on_show_gradient)
-        controls.sigShowStep.connect(self._on_show_step)
+        controls.sigShowGradient.connect(lambda on: self._show_arrows("show_gradient", on))
+        controls.sigShowStep.connect(lambda on: self._show_arrows("show_step", on))
+        controls.sigShowMomentum.connect(lambda on: self._show_arrows("show_momentum", on))
+        controls.sigShowAdaptive.connect(lambda on: self._show_arrows("show_adaptive", on))
+        controls.sigSchedule.connect(self._on_schedule)
+        controls.sigNoise.connect(lambda sigma: c.update_settings(noise=sigma))
         self.log_check.toggled.connect(self._on_log_scale)
         self.maths.sigHessianRequested.connect(self._on_hessian_requested)
 
@@ -182,6 +200,7 @@ class MainWindow(QMainWindow):
 
     def load_preset(self, preset) -> None:
         self._grid_framed = False
+        self.preset_combo.setCurrentIndex(PRESETS.index(preset))
         self.function_edit.setText(preset.function)
         self.controls.learning_rate_spin.blockSignals(True)
         self.controls.learning_rate_spin.setValue(preset.lr)
@@ -202,12 +221,21 @@ class MainWindow(QMainWindow):
         stop = replace(self.controller.settings.stop, max_steps=steps)
         self.controller.update_settings(stop=stop)
 
-    def _on_show_gradient(self, on: bool) -> None:
-        self.contour.show_gradient = on
-        self._on_stepped()
+    def _on_schedule(self, text: str) -> None:
+        combo = self.controls.schedule_combo
+        try:
+            schedule = parse_schedule(text)
+        except ValueError as exc:
+            combo.setStyleSheet("QComboBox { border: 2px solid #c00000; }")
+            combo.setToolTip(str(exc))
+            self.statusBar().showMessage(f"Schedule not changed: {exc}", 10_000)
+            return
+        combo.setStyleSheet("")
+        combo.setToolTip(schedule.to_text())
+        self.controller.update_settings(schedule=schedule)
 
-    def _on_show_step(self, on: bool) -> None:
-        self.contour.show_step = on
+    def _show_arrows(self, kind: str, on: bool) -> None:
+        setattr(self.contour, kind, on)
         self._on_stepped()
 
     def _on_log_scale(self, on: bool) -> None:
@@ -275,15 +303,7 @@ class MainWindow(QMainWindow):
         """Redraw paths and arrows now; loss plot and status follow at most 20 times/s."""
         groups = self.controller.groups
         if groups and len(self.contour.runs) == sum(g.size for g in groups):
-            paths, grads, nexts, running = [], [], [], []
-            for group in groups:
-                proposed, _ = group.proposed_step()
-                paths.extend(group.path(row) for row in range(group.size))
-                grads.append(group.grads)
-                nexts.append(proposed)
-                running.append(group.status == RUNNING)
-            self.contour.update_runs(paths, np.concatenate(grads), np.concatenate(nexts),
-                                     np.concatenate(running))
+            self.contour.update_runs([frame for g in groups for frame in run_frames(g)])
         if not self.controller.playing:
             self._update_panels()
         elif not self._panel_timer.isActive():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from gdviz.core.compiler import CompileWorker
+from gdviz.core.compile_worker import CompileWorker
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
@@ -13,6 +15,7 @@ from gdviz.core.grid import Grid, ViewRange
 
 ARROW_HEAD = 0.035  # arrow head length as a fraction of the view's width
 GRADIENT_LENGTH = 0.12  # the ∇f arrow's length as a fraction of the view's width
+GLYPH_SIZE = 0.04  # the adaptive-η ellipse's larger radius, as a fraction of view width
 MARKER_LIMIT = 400  # paths longer than this are drawn without point markers
 
 
@@ -33,8 +36,25 @@ def arrow_lines(tails: np.ndarray, tips: np.ndarray, head: float) -> np.ndarray:
     return np.concatenate(pieces) if pieces else np.empty((0, 2))
 
 
+class RunFrame(NamedTuple):
+    """What the map shows of one run at one moment."""
+
+    path: np.ndarray  # points visited, (steps + 1, 2)
+    grad: np.ndarray  # ∇f at the current point
+    next_point: np.ndarray  # where the next step will land
+    running: bool
+    momentum: np.ndarray | None = None  # displacement carried by the velocity, −η·v
+    adaptive: np.ndarray | None = None  # per-axis effective learning rate ÷ η
+
+
+def ellipse(centre: np.ndarray, radii: np.ndarray, segments: int = 32) -> np.ndarray:
+    """A closed axis-aligned ellipse as a polyline."""
+    angle = np.linspace(0, 2 * np.pi, segments + 1)
+    return centre + np.column_stack([radii[0] * np.cos(angle), radii[1] * np.sin(angle)])
+
+
 class RunItems:
-    """The graphics of one run: path, start marker and step arrow."""
+    """The graphics of one run: path, start marker and its explaining arrows."""
 
     def __init__(self, plot: pg.PlotItem, colour: str, label: str) -> None:
         pen = pg.mkPen(colour, width=2.5)
@@ -46,13 +66,20 @@ class RunItems:
             size=13, symbol="s", brush=pg.mkBrush(colour), pen=pg.mkPen("k", width=1.5)
         )
         self.step_arrow = pg.PlotCurveItem(pen=pg.mkPen(colour, width=3), connect="finite")
-        for item in (self.path, self.start, self.step_arrow):
+        self.momentum_arrow = pg.PlotCurveItem(
+            pen=pg.mkPen(colour, width=2.5, style=Qt.PenStyle.DashLine), connect="finite")
+        self.adaptive_glyph = pg.PlotCurveItem(pen=pg.mkPen(colour, width=2))
+        self.items = (self.path, self.start, self.step_arrow, self.momentum_arrow,
+                      self.adaptive_glyph)
+        for item in self.items:
             item.setZValue(20)
             plot.addItem(item)
+        self.path.visibleChanged.connect(self._follow_path)
 
-    def set_visible(self, visible: bool) -> None:
-        for item in (self.path, self.start, self.step_arrow):
-            item.setVisible(visible)
+    def _follow_path(self) -> None:
+        """Hiding a run (legend click) hides its marker and arrows too."""
+        for item in self.items[1:]:
+            item.setVisible(self.path.isVisible())
 
 
 class ContourView(pg.PlotWidget):
@@ -106,6 +133,8 @@ class ContourView(pg.PlotWidget):
         self.runs: list[RunItems] = []
         self.show_gradient = True
         self.show_step = True
+        self.show_momentum = True
+        self.show_adaptive = True
         self._grid: Grid | None = None
         self._view_timer = QTimer(self, singleShot=True, interval=200)
         self._view_timer.timeout.connect(self._emit_view)
@@ -158,7 +187,7 @@ class ContourView(pg.PlotWidget):
         """Replace the run items: one per label, coloured in order."""
         plot = self.getPlotItem()
         for run in self.runs:
-            for item in (run.path, run.start, run.step_arrow):
+            for item in run.items:
                 plot.removeItem(item)
         self.legend.clear()
         self.runs = [RunItems(plot, style.run_colour(i), label) for i, label in enumerate(labels)]
@@ -168,38 +197,41 @@ class ContourView(pg.PlotWidget):
         for label in (self.gradient_label, self.step_label):
             label.hide()
 
-    def update_runs(self, paths: list[np.ndarray], grads: np.ndarray, next_points: np.ndarray,
-                    running: np.ndarray) -> None:
-        """Redraw paths, the ∇f arrows and the next-step arrows of running runs."""
+    def update_runs(self, frames: list[RunFrame]) -> None:
+        """Redraw paths and, for running runs, the arrows that explain the next step."""
         width = self._view_width()
         head = ARROW_HEAD * width
         pixel = self.getPlotItem().getViewBox().viewPixelSize()
-        for run, path in zip(self.runs, paths, strict=True):
-            self._set_path(run, path, pixel)
-        current = np.array([p[-1] for p in paths]) if paths else np.empty((0, 2))
-        visible = np.array([run.path.isVisible() for run in self.runs], dtype=bool)
-        show = running & visible if len(current) else running
-        if self.show_gradient and len(current):
-            norms = np.hypot(grads[:, 0], grads[:, 1])
-            with np.errstate(all="ignore"):
-                unit = grads / norms[:, None]
-            ok = show & np.isfinite(unit).all(1)
-            tips = current + GRADIENT_LENGTH * width * unit
-            self.gradient_arrows.setData(*arrow_lines(current[ok], tips[ok], head).T)
-            self._place(self.gradient_label, tips[ok])
-        else:
-            self.gradient_arrows.setData([], [])
-            self.gradient_label.hide()
-        shown_steps = []
-        for i, run in enumerate(self.runs):
-            if self.show_step and show[i]:
-                lines = arrow_lines(current[i:i + 1], next_points[i:i + 1], head)
-                run.step_arrow.setData(*lines.T) if len(lines) else run.step_arrow.setData([], [])
-                if len(lines):
-                    shown_steps.append(next_points[i])
-            else:
-                run.step_arrow.setData([], [])
-        self._place(self.step_label, np.array(shown_steps))
+        gradient_lines, gradient_tips, step_tips = [], [], []
+        for run, frame in zip(self.runs, frames, strict=True):
+            self._set_path(run, frame.path, pixel)
+            here = frame.path[-1:]
+            show = frame.running and run.path.isVisible()
+            norm = float(np.hypot(*frame.grad))
+            if show and self.show_gradient and np.isfinite(norm) and norm > 0:
+                tip = here + GRADIENT_LENGTH * width * frame.grad / norm
+                gradient_lines.append(arrow_lines(here, tip, head))
+                gradient_tips.append(tip[0])
+            step = arrow_lines(here, frame.next_point[None], head) if show and self.show_step \
+                else np.empty((0, 2))
+            run.step_arrow.setData(*step.T)
+            if len(step):
+                step_tips.append(frame.next_point)
+            momentum = frame.momentum
+            lines = (arrow_lines(here, here + momentum[None], head)
+                     if show and self.show_momentum and momentum is not None
+                     else np.empty((0, 2)))
+            run.momentum_arrow.setData(*lines.T)
+            glyph = np.empty((0, 2))
+            ratio = frame.adaptive
+            if show and self.show_adaptive and ratio is not None and np.isfinite(ratio).all() \
+                    and ratio.max() > 0:
+                glyph = ellipse(here[0], GLYPH_SIZE * width * ratio / ratio.max())
+            run.adaptive_glyph.setData(*glyph.T)
+        lines = np.concatenate(gradient_lines) if gradient_lines else np.empty((0, 2))
+        self.gradient_arrows.setData(*lines.T)
+        self._place(self.gradient_label, np.array(gradient_tips))
+        self._place(self.step_label, np.array(step_tips))
 
     @staticmethod
     def _set_path(run: RunItems, path: np.ndarray, pixel: tuple[float, float]) -> None:

@@ -25,6 +25,9 @@ from gdviz.core.optimizers import OPTIMIZERS, HyperParam
 # Race check boxes sit three to a row: long titles get a short form there.
 SHORT_TITLES = {"gd": "GD", "qhm": "QHM", "qhadam": "QHAdam", "newton": "Newton",
                 "linesearch": "Line search"}
+SCHEDULE_EXAMPLES = ("constant", "step:100:0.5", "exponential:0.99", "cosine:500",
+                     "cosine:500,warmup=50")
+
 # The speed slider's stops, in steps per second.
 SPEEDS = (1, 2, 3, 5, 8, 10, 15, 20, 30, 45, 60, 90, 120, 180, 250, 500, 1000)
 
@@ -94,6 +97,10 @@ class ControlsPanel(QWidget):
     sigMaxSteps = Signal(int)
     sigShowGradient = Signal(bool)
     sigShowStep = Signal(bool)
+    sigShowMomentum = Signal(bool)
+    sigShowAdaptive = Signal(bool)
+    sigSchedule = Signal(str)
+    sigNoise = Signal(float)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -166,14 +173,45 @@ class ControlsPanel(QWidget):
         self.hyper_spins: dict[str, QDoubleSpinBox] = {}
         method_layout.addWidget(self.hyper_panel)
         arrows = QHBoxLayout()
-        self.gradient_check = QCheckBox("∇f arrow", objectName="showGradientCheck", checked=True)
-        self.step_check = QCheckBox("next-step arrow", objectName="showStepCheck", checked=True)
-        self.gradient_check.toggled.connect(self.sigShowGradient.emit)
-        self.step_check.toggled.connect(self.sigShowStep.emit)
-        arrows.addWidget(self.gradient_check)
-        arrows.addWidget(self.step_check)
+        arrows.addWidget(QLabel("Show:"))
+        for name, text, signal, tip in (
+            ("showGradientCheck", "∇f", self.sigShowGradient, "the gradient's direction"),
+            ("showStepCheck", "next step", self.sigShowStep, "the step about to be taken"),
+            ("showMomentumCheck", "velocity", self.sigShowMomentum,
+             "what the momentum buffer carries (dashed)"),
+            ("showAdaptiveCheck", "adaptive η", self.sigShowAdaptive,
+             "per-axis effective learning rate of Adagrad, RMSprop, Adam (ellipse)"),
+        ):
+            check = QCheckBox(text, objectName=name, checked=True)
+            check.setToolTip(f"Draw {tip}")
+            check.toggled.connect(signal.emit)
+            arrows.addWidget(check)
         arrows.addStretch(1)
         method_layout.addLayout(arrows)
+        extras = QHBoxLayout()
+        self.schedule_combo = QComboBox(objectName="scheduleCombo")
+        self.schedule_combo.setEditable(True)
+        self.schedule_combo.addItems(SCHEDULE_EXAMPLES)
+        self.schedule_combo.setToolTip("Learning-rate schedule: constant, step:SIZE:GAMMA, "
+                                       "exponential:GAMMA, cosine:T_MAX[:ETA_MIN], "
+                                       "optionally followed by ,warmup=N")
+        self.schedule_combo.lineEdit().editingFinished.connect(
+            lambda: self.sigSchedule.emit(self.schedule_combo.currentText()))
+        self.schedule_combo.activated.connect(
+            lambda _: self.sigSchedule.emit(self.schedule_combo.currentText()))
+        self.noise_spin = QDoubleSpinBox(objectName="noiseSpin")
+        self.noise_spin.setRange(0.0, 100.0)
+        self.noise_spin.setDecimals(3)
+        self.noise_spin.setSingleStep(0.1)
+        self.noise_spin.setKeyboardTracking(False)
+        self.noise_spin.setToolTip("σ of Gaussian noise added to every gradient "
+                                   "(stochastic-gradient emulation; seeded, reproducible)")
+        self.noise_spin.valueChanged.connect(self.sigNoise.emit)
+        extras.addWidget(QLabel("Schedule"))
+        extras.addWidget(self.schedule_combo, 1)
+        extras.addWidget(QLabel("Noise σ"))
+        extras.addWidget(self.noise_spin)
+        method_layout.addLayout(extras)
         method_layout.addStretch(1)
         self.tabs.addTab(method_tab, "Method")
 
