@@ -77,9 +77,14 @@ class MainWindow(QMainWindow):
         self.function_edit.setPlaceholderText("Type f(x, y), e.g. x^2 + 3y^2, then Enter")
         self.function_edit.setClearButtonEnabled(True)
         self.function_edit.setAccessibleName("Function f(x, y)")
+        # The error floats under the box instead of pushing the map down: no relayout.
         self.function_error = QLabel(objectName="functionError")
         self.function_error.setTextFormat(Qt.TextFormat.RichText)
         self.function_error.setWordWrap(True)
+        self.function_error.setAutoFillBackground(True)
+        self.function_error.setStyleSheet(
+            "QLabel#functionError { background: #fff4f4; border: 2px solid #c00000;"
+            " border-radius: 4px; padding: 4px 8px; }")
         self.function_error.hide()
         self.preset_combo = QComboBox(objectName="presetCombo")
         for preset in PRESETS:
@@ -143,9 +148,10 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 6, 8, 4)
         layout.addLayout(top)
-        layout.addWidget(self.function_error)
         layout.addWidget(main, 1)
         self.setCentralWidget(central)
+        self.function_error.setParent(central)
+        self.function_error.hide()
         self.statusBar().addWidget(self.hover_label, 1)
 
     def _build_menus(self) -> None:
@@ -260,8 +266,14 @@ class MainWindow(QMainWindow):
         self.maths.show_pending()
 
     def _on_function_error(self, error: ExpressionError) -> None:
-        self.function_error.setText(error_html(self.function_edit.text(), error))
-        self.function_error.show()
+        label = self.function_error
+        label.setText(error_html(self.function_edit.text(), error))
+        edit = self.function_edit.geometry()
+        label.setFixedWidth(edit.width())
+        label.adjustSize()
+        label.move(edit.left(), edit.bottom() + 4)
+        label.show()
+        label.raise_()
 
     def _on_objective(self, objective) -> None:
         self.maths.show_maths(objective.math_html())

@@ -1,0 +1,51 @@
+"""Hostile input never blocks the window: the event loop keeps ticking (< 100 ms gaps)."""
+
+import time
+
+from PySide6.QtCore import QTimer
+
+HOSTILE = [
+    "__import__('os').system('touch /tmp/gdviz-pwned')",
+    "x." + "__class__." * 50,
+    "9^9^9",
+    "10^10^6",
+    "(" * 300 + "x" + ")" * 300,
+    "x" + "+x" * 5000,
+    "x" * 1_000_000,
+    "sin(" * 60 + "x" + ")" * 60,
+    "exp(exp(exp(exp(x))))",
+    "(x+y+1)^400 + sin(x)^200 * cos(y)^200",
+    "x\x00y",
+    "",
+    "x^2 + 3y^2",
+]
+
+
+class GapMeter:
+    """Measures the longest gap between ticks of a 10 ms timer."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+        self.longest = 0.0
+        self.timer = QTimer(interval=10)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.longest = max(self.longest, now - self.last)
+        self.last = now
+
+
+def test_hostile_typing_never_blocks_the_event_loop(qtbot, window):
+    meter = GapMeter()
+    edit = window.function_edit
+    for text in HOSTILE:
+        edit.setText(text)
+        window.apply_function()
+        qtbot.wait(60)
+    qtbot.waitUntil(lambda: window.controller.text == "x^2 + 3y^2", timeout=10_000)
+    qtbot.waitUntil(lambda: window.controller.objective is not None
+                    and window.controller.objective.text == "x^2 + 3y^2", timeout=10_000)
+    meter.timer.stop()
+    assert meter.longest < 0.1, f"event loop blocked for {meter.longest * 1000:.0f} ms"
