@@ -1,0 +1,498 @@
+"""Lessons: a function, a view, start points and settings, saved to and read from a file.
+
+A lesson file (``.gdviz``) is UTF-8 JSON. Reading one is strict and never evaluates
+anything: the size, the nesting depth, every key, type and range are checked, the
+function goes through the safe parser, and the first problem found is refused with a
+:class:`LessonError` naming the field ("settings.hyper.beta1", "starts[2]") in words a
+lecturer understands. Loading is all-or-nothing: a new :class:`Lesson` or an error.
+
+Which keys a file must have:
+
+* required: ``format_version`` (exactly 1), ``function``, ``view`` (all four of xmin,
+  xmax, ymin, ymax) and ``starts`` -- what is being studied;
+* optional, taking the value of ``Lesson()`` when left out: ``race``, ``settings`` (and
+  each key inside it, including each of ``stop``), ``panels`` (and each of its keys),
+  ``theme``, ``locked``, ``lesson_mode``; a left-out ``preset`` means null (no preset).
+
+:meth:`Lesson.to_json` always writes every key, so saved files never rely on defaults.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import re
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gdviz.core.expression import ExpressionError, parse
+from gdviz.core.grid import ViewRange
+from gdviz.core.optimizers import OPTIMIZERS
+from gdviz.core.presets import DEFAULT_PRESET, PRESETS
+from gdviz.core.runs import MAX_STEPS_CAP, RunSettings, StopRules
+from gdviz.core.schedules import parse_schedule
+
+FORMAT_VERSION = 1
+MAX_FILE_BYTES = 1_000_000  # 1 MB; a real lesson is about 1 kB
+MAX_DEPTH = 8  # a lesson nests 3 levels deep ({"settings": {"stop": {...}}})
+MAX_STARTS = 32
+MAX_COORDINATE = 1e6
+MIN_SPAN = 1e-9
+MAX_LR = 1000.0
+MAX_NOISE = 1e3
+MAX_SEED = 2**32 - 1
+THEMES = ("light", "dark")
+LOCKABLE = (
+    "functionEdit",
+    "presetCombo",
+    "optimizerCombo",
+    "learningRateSpin",
+    "speedSlider",
+    "settingsTabs",
+    "raceTab",
+)
+
+
+class LessonError(ValueError):
+    """A refused lesson: ``field`` is a dotted path such as "settings.lr", ``message`` why."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(field, message)
+        self.field = field
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Panels:
+    """Which side panels are shown."""
+
+    maths: bool = True
+    status: bool = True
+    loss: bool = True
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """Everything a lecturer prepares: ``Lesson()`` is the default preset."""
+
+    function: str = DEFAULT_PRESET.function
+    view: ViewRange = DEFAULT_PRESET.view
+    preset: str | None = DEFAULT_PRESET.name
+    starts: tuple[tuple[float, float], ...] = DEFAULT_PRESET.starts
+    race: tuple[str, ...] = ()
+    settings: RunSettings = field(default_factory=lambda: RunSettings(lr=DEFAULT_PRESET.lr))
+    panels: Panels = field(default_factory=Panels)
+    theme: str = "light"
+    locked: tuple[str, ...] = ()
+    lesson_mode: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """The lesson as plain JSON data (every key written, numbers as Python numbers)."""
+        s = self.settings
+        return {
+            "format_version": FORMAT_VERSION,
+            "function": self.function,
+            "view": {k: float(v) for k, v in asdict(self.view).items()},
+            "preset": self.preset,
+            "starts": [[float(x), float(y)] for x, y in self.starts],
+            "race": list(self.race),
+            "settings": {
+                "optimizer": s.optimizer,
+                "lr": float(s.lr),
+                "hyper": {k: float(v) for k, v in sorted(s.hyper.items())},
+                "schedule": s.schedule.to_text(),
+                "noise": float(s.noise),
+                "seed": int(s.seed),
+                "stop": {
+                    "max_steps": int(s.stop.max_steps),
+                    "grad_tol": float(s.stop.grad_tol),
+                    "f_tol": float(s.stop.f_tol),
+                    "x_tol": float(s.stop.x_tol),
+                    "bound": float(s.stop.bound),
+                },
+            },
+            "panels": {k: bool(v) for k, v in asdict(self.panels).items()},
+            "theme": self.theme,
+            "locked": list(self.locked),
+            "lesson_mode": bool(self.lesson_mode),
+        }
+
+    def to_json(self) -> str:
+        """The text of a lesson file: sorted keys, indented by 2."""
+        return json.dumps(self.to_dict(), sort_keys=True, indent=2, ensure_ascii=False,
+                          allow_nan=False) + "\n"
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Lesson:
+        """Check ``data`` (as read from JSON) and build a lesson; raise LessonError."""
+        return _read_lesson(data)
+
+
+# ------------------------------------------------------------------------- files
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves either the old or the new file.
+
+    The bytes go to a temporary file in the same directory, are flushed to disk, and the
+    temporary file then replaces ``path``; on any error it is removed and ``path`` is
+    left as it was.
+    """
+    path = Path(path)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    """Write ``text`` as UTF-8 to ``path`` atomically (see :func:`atomic_write_bytes`)."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def save_lesson(path: str | os.PathLike, lesson: Lesson) -> None:
+    """Save ``lesson`` atomically.
+
+    The lesson is checked first (LessonError), so a file is never written that
+    :func:`load_lesson` would refuse; OSError is passed on unchanged.
+    """
+    Lesson.from_dict(lesson.to_dict())
+    atomic_write_text(path, lesson.to_json())
+
+
+def load_lesson(path: str | os.PathLike) -> Lesson:
+    """Read a lesson file; every problem, including OSError, becomes a LessonError."""
+    try:
+        with open(path, "rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise LessonError("file", f"cannot read {os.fspath(path)!r}: "
+                                  f"{error.strerror or error}") from None
+    return lesson_from_bytes(data)
+
+
+def lesson_from_bytes(data: bytes) -> Lesson:
+    """A lesson from the bytes of a file: size first, then strict UTF-8, then JSON."""
+    _check_size(len(data))
+    try:
+        text = data.decode("utf-8-sig")  # strict; a BOM (Windows Notepad) is skipped
+    except UnicodeDecodeError:
+        raise LessonError("file", "not a UTF-8 text file") from None
+    return lesson_from_json(text)
+
+
+def lesson_from_json(text: str) -> Lesson:
+    """A lesson from the text of a file; raise LessonError if anything is wrong."""
+    _check_size(len(text))
+    if not text.strip():
+        raise LessonError("file", "the file is empty")
+    _check_depth(text)
+    try:
+        data = json.loads(text, parse_constant=_NonFinite, object_pairs_hook=_Object)
+    except json.JSONDecodeError as error:
+        raise LessonError("file", f"not a lesson file: invalid JSON at line {error.lineno}, "
+                                  f"column {error.colno} ({error.msg})") from None
+    except (ValueError, RecursionError):  # an integer with over 4300 digits
+        raise LessonError("file", "not a lesson file: a number in it is far too long") from None
+    return Lesson.from_dict(data)
+
+
+def _check_size(size: int) -> None:
+    if size > MAX_FILE_BYTES:
+        raise LessonError("file", f"too large for a lesson ({size:,} bytes; the limit is "
+                                  f"{MAX_FILE_BYTES:,})")
+
+
+# A JSON string, or an unclosed one running to the end: a match never fails once it starts
+# at a quote, so the scan is linear even for a megabyte of "\"\"\"...
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.DOTALL)
+
+
+_DEPTH_CHANGE = np.zeros(256, dtype=np.int32)  # +1 for [ and {, -1 for ] and }, by byte
+_DEPTH_CHANGE[[ord("["), ord("{")]] = 1
+_DEPTH_CHANGE[[ord("]"), ord("}")]] = -1
+
+
+def _check_depth(text: str) -> None:
+    """Refuse brackets nested deeper than MAX_DEPTH before the JSON parser sees them."""
+    outside = np.frombuffer(_STRING.sub("", text).encode("utf-8", "replace"), dtype=np.uint8)
+    if outside.size and np.cumsum(_DEPTH_CHANGE[outside]).max() > MAX_DEPTH:
+        raise LessonError("file", f"brackets are nested more than {MAX_DEPTH} deep; "
+                                  "this is not a lesson file")
+
+
+class _NonFinite:
+    """NaN, Infinity or -Infinity as read by the JSON parser; refused where it is found."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class _Object(dict):
+    """A JSON object that remembers keys given twice (refused where it is checked)."""
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__(pairs)
+        seen: set[str] = set()
+        self.duplicates = [k for k, _ in pairs if k in seen or seen.add(k)]
+
+
+# ------------------------------------------------------------------------- checks
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _kind(value: Any) -> str:
+    """How a JSON value is described in messages."""
+    if isinstance(value, _NonFinite):
+        return value.text
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return "text"
+    return "a list" if isinstance(value, list) else "an object {...}"
+
+
+def _object(value: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...] = (),
+            what: str = "key") -> dict[str, Any]:
+    """Check that ``value`` is an object with exactly the allowed keys."""
+    if not isinstance(value, dict):
+        raise LessonError(path or "file", f"must be an object {{...}}, got {_kind(value)}")
+    for key in getattr(value, "duplicates", ()):
+        raise LessonError(_join(path, key), "is given twice")
+    allowed = required + optional
+    for key in value:
+        if key not in allowed:
+            known = ", ".join(allowed) or "none"
+            raise LessonError(_join(path, key), f"unknown {what}; allowed here: {known}")
+    for key in required:
+        if key not in value:
+            raise LessonError(_join(path, key), "is missing (it is required)")
+    return value
+
+
+def _number(value: Any, path: str, name: str = "") -> float:
+    """A finite float from a JSON number (ints are fine, true/false are not)."""
+    prefix = f"{name} " if name else ""
+    if isinstance(value, _NonFinite):
+        raise LessonError(path, f"{prefix}is {value.text}; only finite numbers are allowed")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise LessonError(path, f"{prefix}must be a number, got {_kind(value)}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise LessonError(path, f"{prefix}must be a finite number, got {value!r:.30}")
+    return number
+
+
+def _in_range(value: Any, path: str, low: float, high: float, low_open: bool = False) -> float:
+    number = _number(value, path)
+    if (number <= low if low_open else number < low) or number > high:
+        lower = f"above {low:g}" if low_open else f"at least {low:g}"
+        upper = f" and at most {high:g}" if high < math.inf else ""
+        raise LessonError(path, f"must be {lower}{upper}, got {number:g}")
+    return number
+
+
+def _whole(value: Any, path: str, low: int, high: int) -> int:
+    """An int in [low, high]; 1000.0 is refused like true is."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise LessonError(path, f"must be a whole number, got {_kind(value)}")
+    if not low <= value <= high:
+        shown = f"{value:,}" if abs(value) < 10**30 else "a far larger number"
+        raise LessonError(path, f"must be a whole number from {low:,} to {high:,}, got {shown}")
+    return value
+
+
+def _text(value: Any, path: str) -> str:
+    if not isinstance(value, str):
+        raise LessonError(path, f"must be text in quotes, got {_kind(value)}")
+    return value
+
+
+def _flag(value: Any, path: str) -> bool:
+    if not isinstance(value, bool):
+        raise LessonError(path, f"must be true or false, got {_kind(value)}")
+    return value
+
+
+def _choice(value: Any, path: str, choices: Any, what: str) -> str:
+    text = _text(value, path)
+    if text not in choices:
+        raise LessonError(path, f"unknown {what} {text[:60]!r}; known: {', '.join(choices)}")
+    return text
+
+
+def _names(value: Any, path: str, choices: Any, what: str) -> tuple[str, ...]:
+    """A list of distinct names from ``choices``."""
+    if not isinstance(value, list | tuple):
+        raise LessonError(path, f"must be a list [...], got {_kind(value)}")
+    names: list[str] = []
+    for i, item in enumerate(value):
+        name = _choice(item, f"{path}[{i}]", choices, what)
+        if name in names:
+            raise LessonError(f"{path}[{i}]", f"{name!r} is listed twice")
+        names.append(name)
+    return tuple(names)
+
+
+def _read_lesson(data: Any) -> Lesson:
+    default = Lesson()
+    if not isinstance(data, dict):
+        raise LessonError("file", f"a lesson must be a JSON object {{...}}, not {_kind(data)}")
+    for key in getattr(data, "duplicates", ()):
+        raise LessonError(key, "is given twice")
+    _read_version(data)
+    data = _object(data, "", ("format_version", "function", "view", "starts"),
+                   ("preset", "race", "settings", "panels", "theme", "locked", "lesson_mode"))
+    presets = [p.name for p in PRESETS]
+    preset = data.get("preset")  # left out: the lesson is not a preset
+    if preset is not None:
+        preset = _choice(preset, "preset", presets, "preset")
+    return Lesson(
+        function=_read_function(data["function"]),
+        view=_read_view(data["view"]),
+        preset=preset,
+        starts=_read_starts(data["starts"]),
+        race=_names(data.get("race", []), "race", OPTIMIZERS, "optimizer"),
+        settings=_read_settings(data.get("settings", {}), default.settings),
+        panels=_read_panels(data.get("panels", {})),
+        theme=_choice(data.get("theme", default.theme), "theme", THEMES, "theme"),
+        locked=_names(data.get("locked", []), "locked", LOCKABLE, "control"),
+        lesson_mode=_flag(data.get("lesson_mode", default.lesson_mode), "lesson_mode"),
+    )
+
+
+def _read_version(data: dict[str, Any]) -> None:
+    """Checked before anything else: a newer file may well have keys this one does not know."""
+    if "format_version" not in data:
+        raise LessonError("format_version", "is missing; this does not look like a gdviz lesson")
+    version = data["format_version"]
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise LessonError("format_version", f"must be a whole number, got {_kind(version)}")
+    if version > FORMAT_VERSION:
+        raise LessonError("format_version", f"this lesson was saved by a newer gdviz (format "
+                                            f"{version}); this version reads format "
+                                            f"{FORMAT_VERSION}")
+    if version != FORMAT_VERSION:
+        raise LessonError("format_version", f"must be {FORMAT_VERSION}, got {version}")
+
+
+def _read_function(value: Any) -> str:
+    text = _text(value, "function")
+    try:
+        parse(text)
+    except ExpressionError as error:
+        raise LessonError("function", f"the formula is refused at column {error.start + 1}: "
+                                      f"{error.message}") from None
+    return text
+
+
+def _read_view(value: Any) -> ViewRange:
+    keys = ("xmin", "xmax", "ymin", "ymax")
+    data = _object(value, "view", keys)
+    limits = {k: _in_range(data[k], f"view.{k}", -MAX_COORDINATE, MAX_COORDINATE) for k in keys}
+    for axis in "xy":
+        low, high = limits[f"{axis}min"], limits[f"{axis}max"]
+        if not high - low > MIN_SPAN:
+            raise LessonError(f"view.{axis}max", f"must be greater than {axis}min "
+                                                 f"({high:g} is not above {low:g})")
+    return ViewRange(**limits)
+
+
+def _read_starts(value: Any) -> tuple[tuple[float, float], ...]:
+    if not isinstance(value, list | tuple):
+        raise LessonError("starts", f"must be a list of points [[x, y], ...], got {_kind(value)}")
+    if not 1 <= len(value) <= MAX_STARTS:
+        raise LessonError("starts", f"must hold 1 to {MAX_STARTS} start points, got {len(value)}")
+    starts = []
+    for i, item in enumerate(value):
+        path = f"starts[{i}]"
+        if not isinstance(item, list | tuple):
+            raise LessonError(path, f"must be a point [x, y], got {_kind(item)}")
+        if len(item) != 2:
+            raise LessonError(path, f"must be a point [x, y] of two numbers, not {len(item)}")
+        x, y = _number(item[0], path, "x"), _number(item[1], path, "y")
+        if max(abs(x), abs(y)) > MAX_COORDINATE:
+            raise LessonError(path, f"x and y must lie within ±{MAX_COORDINATE:g}")
+        starts.append((x, y))
+    return tuple(starts)
+
+
+def _read_settings(value: Any, default: RunSettings) -> RunSettings:
+    data = _object(value, "settings", (),
+                   ("optimizer", "lr", "hyper", "schedule", "noise", "seed", "stop"), "setting")
+    optimizer = _choice(data.get("optimizer", default.optimizer), "settings.optimizer",
+                        OPTIMIZERS, "optimizer")
+    schedule_text = _text(data.get("schedule", default.schedule.to_text()), "settings.schedule")
+    if len(schedule_text) > 200:
+        raise LessonError("settings.schedule", "too long for a schedule (over 200 characters)")
+    try:
+        schedule = parse_schedule(schedule_text)
+    except ValueError as error:
+        raise LessonError("settings.schedule", str(error)) from None
+    return RunSettings(
+        optimizer=optimizer,
+        lr=_in_range(data.get("lr", default.lr), "settings.lr", 0, MAX_LR, low_open=True),
+        hyper=_read_hyper(data.get("hyper", {}), optimizer),
+        schedule=schedule,
+        noise=_in_range(data.get("noise", default.noise), "settings.noise", 0, MAX_NOISE),
+        seed=_whole(data.get("seed", default.seed), "settings.seed", 0, MAX_SEED),
+        stop=_read_stop(data.get("stop", {}), default.stop),
+    )
+
+
+def _read_hyper(value: Any, optimizer: str) -> dict[str, float]:
+    params = {p.name: p for p in OPTIMIZERS[optimizer].hyperparams}
+    data = _object(value, "settings.hyper", (), tuple(params), f"hyperparameter of {optimizer}")
+    return {name: _in_range(v, f"settings.hyper.{name}", params[name].minimum,
+                            params[name].maximum) for name, v in data.items()}
+
+
+def _read_stop(value: Any, default: StopRules) -> StopRules:
+    data = _object(value, "settings.stop", (),
+                   ("max_steps", "grad_tol", "f_tol", "x_tol", "bound"), "stop rule")
+    tolerances = {
+        name: _in_range(data.get(name, getattr(default, name)), f"settings.stop.{name}",
+                        0, math.inf)
+        for name in ("grad_tol", "f_tol", "x_tol")
+    }
+    return StopRules(
+        max_steps=_whole(data.get("max_steps", default.max_steps), "settings.stop.max_steps",
+                         1, MAX_STEPS_CAP),
+        bound=_in_range(data.get("bound", default.bound), "settings.stop.bound", 0, math.inf,
+                        low_open=True),
+        **tolerances,
+    )
+
+
+def _read_panels(value: Any) -> Panels:
+    keys = ("maths", "status", "loss")
+    data = _object(value, "panels", (), keys, "panel")
+    return Panels(**{k: _flag(data.get(k, True), f"panels.{k}") for k in keys})
