@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from gdviz.core.expression import ExpressionError, Formula, parse
 from gdviz.core.grid import Grid, ViewRange, sample_grid
+from gdviz.core.lesson import Lesson
 from gdviz.core.presets import DEFAULT_PRESET, Preset
 from gdviz.core.runs import RunGroup, RunSettings, Session
 
@@ -91,6 +92,15 @@ class Controller(QObject):
         self.starts = list(preset.starts)
         self.settings = replace(self.settings, lr=preset.lr)
         self.set_function(preset.function, force=True)
+
+    def apply_lesson(self, lesson: Lesson) -> None:
+        """Show a lesson (already validated): function, view, starts, settings, race."""
+        self.pause()
+        self.view = lesson.view
+        self.starts = list(lesson.starts)
+        self.settings = lesson.settings
+        self.race = list(lesson.race)
+        self.set_function(lesson.function, force=True)
 
     def set_function(self, text: str, force: bool = False) -> None:
         """Parse and draw ``text`` off the GUI thread; the old function stays until then."""

@@ -6,8 +6,9 @@ import html
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -27,12 +28,17 @@ from gdviz.app.views.controls import ControlsPanel
 from gdviz.app.views.loss import LossView
 from gdviz.app.views.maths import MathsPanel
 from gdviz.core.expression import ExpressionError
-from gdviz.core.grid import Grid
+from gdviz.core.grid import Grid, ViewRange
+from gdviz.core.lesson import LOCKABLE, Lesson, Panels
 from gdviz.core.optimizers import get_optimizer
 from gdviz.core.presets import DEFAULT_PRESET, PRESETS
 from gdviz.core.runs import RUNNING, RunGroup
 from gdviz.core.schedules import parse_schedule
 
+LOCK_TITLES = {"functionEdit": "Function box", "presetCombo": "Presets",
+               "optimizerCombo": "Method", "learningRateSpin": "Learning rate",
+               "speedSlider": "Speed", "settingsTabs": "Method and race tabs",
+               "raceTab": "Race tab"}
 EDIT_PAUSE_MS = 700  # a pause in typing this long applies the edit
 PANEL_INTERVAL_MS = 50  # loss plot and status text follow a live run 20 times a second
 
@@ -128,7 +134,8 @@ class MainWindow(QMainWindow):
         side_layout.addWidget(self.controls)
         side_layout.addWidget(self.status_label)
         loss_header = QHBoxLayout()
-        loss_header.addWidget(QLabel("<b>Loss</b> f(x<sub>t</sub>) against step t"))
+        self.loss_title = QLabel("<b>Loss</b> f(x<sub>t</sub>) against step t")
+        loss_header.addWidget(self.loss_title)
         loss_header.addStretch(1)
         loss_header.addWidget(self.log_check)
         side_layout.addLayout(loss_header)
@@ -155,10 +162,38 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.hover_label, 1)
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        from gdviz.app.file_actions import FileActions
+
+        self.files = FileActions(self)
+        view_menu = self.menuBar().addMenu("&View")
+        self.lesson_mode_action = QAction("&Lesson mode (hide locked controls)", self,
+                                          checkable=True)
+        self.lesson_mode_action.toggled.connect(lambda _: self._apply_locks())
+        view_menu.addAction(self.lesson_mode_action)
+        lock_menu = view_menu.addMenu("Controls &locked in lesson mode")
+        self.lock_actions: dict[str, QAction] = {}
+        for name in LOCKABLE:
+            action = QAction(LOCK_TITLES.get(name, name), self, checkable=True)
+            action.toggled.connect(lambda _: self._apply_locks())
+            lock_menu.addAction(action)
+            self.lock_actions[name] = action
+        view_menu.addSeparator()
+        self.panel_actions: dict[str, QAction] = {}
+        for name, title in (("maths", "&Maths panel"), ("status", "&Status"),
+                            ("loss", "L&oss plot")):
+            action = QAction(title, self, checkable=True, checked=True)
+            action.toggled.connect(lambda _: self._apply_panels())
+            view_menu.addAction(action)
+            self.panel_actions[name] = action
+        view_menu.addSeparator()
+        self.dark_action = QAction("&Dark theme", self, checkable=True)
+        self.dark_action.toggled.connect(lambda on: self.apply_theme("dark" if on else "light"))
+        view_menu.addAction(self.dark_action)
+        for title, keys, delta in (("&Larger text", QKeySequence.StandardKey.ZoomIn, 1),
+                                   ("S&maller text", QKeySequence.StandardKey.ZoomOut, -1)):
+            action = QAction(title, self, shortcut=keys)
+            action.triggered.connect(lambda _=False, d=delta: self.change_text_size(d))
+            view_menu.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About gdviz", self)
         about.triggered.connect(self.show_about)
@@ -292,7 +327,7 @@ class MainWindow(QMainWindow):
         self.hover_label.setText(
             f"at ({x:.4g}, {y:.4g}):  f = {value:.6g}   ∇f = ({gx:.4g}, {gy:.4g})")
 
-    def _run_labels(self) -> list[str]:
+    def run_labels(self) -> list[str]:
         labels = []
         for group in self.controller.groups:
             title = get_optimizer(group.settings.optimizer).title
@@ -304,7 +339,7 @@ class MainWindow(QMainWindow):
     def _on_runs_reset(self) -> None:
         groups = self.controller.groups
         starts = [tuple(p) for g in groups for p in g.column("points")[0]]
-        self.contour.set_runs(self._run_labels(), starts)
+        self.contour.set_runs(self.run_labels(), starts)
         self.loss.set_runs(len(starts))
         for i, run in enumerate(self.contour.runs):
             run.path.visibleChanged.connect(
@@ -354,6 +389,100 @@ class MainWindow(QMainWindow):
         if len(runs) > 8:
             lines.append(f"… and {len(runs) - 8} more runs")
         self.status_label.setText("<br>".join(lines))
+
+    # -- lessons -----------------------------------------------------------------------
+    def lesson(self) -> Lesson:
+        """Everything on screen that a lesson file keeps."""
+        c = self.controller
+        (x0, x1), (y0, y1) = self.contour.getPlotItem().getViewBox().viewRange()
+        preset = PRESETS[self.preset_combo.currentIndex()]
+        return Lesson(
+            function=c.text or self.function_edit.text(),
+            view=ViewRange(float(x0), float(x1), float(y0), float(y1)),
+            preset=preset.name if preset.function == c.text else None,
+            starts=tuple((float(x), float(y)) for x, y in c.starts),
+            race=tuple(c.race),
+            settings=c.settings,
+            panels=Panels(**{name: a.isChecked() for name, a in self.panel_actions.items()}),
+            theme="dark" if self.dark_action.isChecked() else "light",
+            locked=tuple(name for name, a in self.lock_actions.items() if a.isChecked()),
+            lesson_mode=self.lesson_mode_action.isChecked(),
+        )
+
+    def apply_lesson(self, lesson: Lesson) -> None:
+        """Restore a (validated) lesson: the same function, view, runs and panels."""
+        controls, settings = self.controls, lesson.settings
+        widgets = (controls.learning_rate_spin, controls.optimizer_combo,
+                   controls.max_steps_spin, controls.noise_spin, controls.schedule_combo,
+                   self.preset_combo)
+        for widget in widgets:
+            widget.blockSignals(True)
+        controls.learning_rate_spin.setValue(settings.lr)
+        controls.optimizer_combo.setCurrentIndex(
+            controls.optimizer_combo.findData(settings.optimizer))
+        controls.show_hyperparams(settings.optimizer, settings.hyper)
+        controls.max_steps_spin.setValue(settings.stop.max_steps)
+        controls.noise_spin.setValue(settings.noise)
+        controls.schedule_combo.setEditText(settings.schedule.to_text())
+        names = [p.name for p in PRESETS]
+        if lesson.preset in names:
+            self.preset_combo.setCurrentIndex(names.index(lesson.preset))
+        for widget in widgets:
+            widget.blockSignals(False)
+        for name, check in controls.race_checks.items():
+            check.blockSignals(True)
+            check.setChecked(name in lesson.race)
+            check.blockSignals(False)
+        for name, action in self.panel_actions.items():
+            action.setChecked(getattr(lesson.panels, name))
+        for name, action in self.lock_actions.items():
+            action.setChecked(name in lesson.locked)
+        self.lesson_mode_action.setChecked(lesson.lesson_mode)
+        self.dark_action.setChecked(lesson.theme == "dark")
+        self.function_edit.setText(lesson.function)
+        self._grid_framed = False
+        self.controller.apply_lesson(lesson)
+
+    def _apply_locks(self) -> None:
+        hide = self.lesson_mode_action.isChecked()
+        for name, action in self.lock_actions.items():
+            hidden = hide and action.isChecked()
+            if name == "raceTab":
+                self.controls.tabs.setTabVisible(1, not hidden)
+                continue
+            widget = self.findChild(QWidget, name)
+            if widget is not None:
+                widget.setVisible(not hidden)
+
+    def _apply_panels(self) -> None:
+        self.maths.setVisible(self.panel_actions["maths"].isChecked())
+        self.status_label.setVisible(self.panel_actions["status"].isChecked())
+        for widget in (self.loss, self.log_check, self.loss_title):
+            widget.setVisible(self.panel_actions["loss"].isChecked())
+
+    def apply_theme(self, name: str) -> None:
+        """Light (default) or dark plots and window."""
+        dark = name == "dark"
+        background, foreground = ("#1e1e1e", "#e8e8e8") if dark else ("w", "k")
+        for plot in (self.contour, self.loss):
+            plot.setBackground(background)
+            for axis in plot.getPlotItem().axes.values():
+                axis["item"].setPen(foreground)
+                axis["item"].setTextPen(foreground)
+        self.setStyleSheet(
+            "QWidget { background: #2b2b2b; color: #e8e8e8; }"
+            "QLineEdit, QComboBox, QAbstractSpinBox { background: #1e1e1e; }" if dark else "")
+
+    def change_text_size(self, delta: int) -> None:
+        """Larger or smaller text everywhere, for the back of a lecture hall."""
+        app = QApplication.instance()
+        font = app.font()
+        font.setPointSize(min(28, max(8, font.pointSize() + delta)))
+        app.setFont(font)
+        tick_font = QFont(font)
+        for plot in (self.contour, self.loss):
+            for axis in plot.getPlotItem().axes.values():
+                axis["item"].setStyle(tickFont=tick_font)
 
     # -- lifetime --------------------------------------------------------------------
     def start(self) -> None:

@@ -1,0 +1,120 @@
+"""Lessons and exports through the window: exact round trip, refusals change nothing."""
+
+import json
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtGui import QImage
+
+from gdviz.core.lesson import load_lesson
+from tests.gui.test_core_loop import click_map, type_function, wait_ready
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, monkeypatch):
+    from PySide6.QtCore import QSettings, QStandardPaths
+
+    QStandardPaths.setTestModeEnabled(True)
+    QSettings().clear()
+    yield
+    QSettings().clear()
+
+
+def prepare_race(qtbot, window):
+    type_function(qtbot, window, "x^2 + 3y^2")
+    wait_ready(qtbot, window, "x^2 + 3y^2")
+    window.controls.set_race_selection(["gd", "adam"])
+    window.controls.learning_rate_spin.setValue(0.1)
+    click_map(qtbot, window, 1.5, 1.0)
+    window.controller.step(15)
+
+
+def test_lesson_round_trip_restores_the_same_screen(qtbot, window, tmp_path):
+    prepare_race(qtbot, window)
+    window.controls.optimizer_combo.setCurrentIndex(
+        window.controls.optimizer_combo.findData("momentum"))
+    window.controls.hyper_spins["momentum"].setValue(0.5)
+    window.controls.set_race_selection(["gd", "momentum"])
+    window.panel_actions["status"].setChecked(False)
+    window.lock_actions["presetCombo"].setChecked(True)
+    path = str(tmp_path / "lesson.gdviz")
+    saved = window.lesson()
+    assert window.files.save(path)
+    assert load_lesson(path) == saved
+
+    type_function(qtbot, window, "sin(x) + y^2")  # change everything
+    wait_ready(qtbot, window, "sin(x) + y^2")
+    window.controls.set_race_selection([])
+    window.panel_actions["status"].setChecked(True)
+    assert window.files.open(path)
+    wait_ready(qtbot, window, "x^2 + 3y^2")
+    restored = window.lesson()
+    assert restored.function == saved.function and restored.settings == saved.settings
+    assert restored.race == ("gd", "momentum") and restored.starts == saved.starts
+    assert restored.panels == saved.panels and restored.locked == saved.locked
+    np.testing.assert_allclose([restored.view.xmin, restored.view.xmax],
+                               [saved.view.xmin, saved.view.xmax], rtol=0.02)
+    assert window.controls.hyper_spins["momentum"].value() == 0.5
+    assert [g.settings.optimizer for g in window.controller.groups] == ["gd", "momentum"]
+    assert not window.status_label.isVisible()
+    assert window.files.recent()[0].endswith("lesson.gdviz")
+
+
+@pytest.mark.parametrize("content", [
+    "not json", "{}", '{"format_version": 1, "function": "__import__(\'os\')", '
+    '"view": {"xmin": -1, "xmax": 1, "ymin": -1, "ymax": 1}, "starts": [[0, 0]]}',
+    '{"format_version": 1, "function": "x^2", "view": {"xmin": 1, "xmax": -1, "ymin": -1, '
+    '"ymax": 1}, "starts": [[0, 0]]}',
+])
+def test_refused_lesson_changes_nothing(qtbot, window, tmp_path, content):
+    path = tmp_path / "bad.gdviz"
+    path.write_text(content)
+    before = window.lesson()
+    assert not window.files.open(str(path))
+    assert window.lesson() == before
+    assert "Lesson not opened" in window.statusBar().currentMessage()
+
+
+def test_png_and_svg_exports(qtbot, window, tmp_path):
+    prepare_race(qtbot, window)
+    png, svg = tmp_path / "map.png", tmp_path / "loss.svg"
+    assert window.files.export_plot("map", str(png))
+    image = QImage(str(png))
+    assert image.width() == 2 * window.contour.width()
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7)
+               for y in range(0, image.height(), 7)}
+    assert len(colours) > 50  # not blank
+    assert window.files.export_plot("loss", str(svg))
+    root = ET.parse(svg).getroot()
+    assert root.tag.endswith("svg") and len(list(root.iter())) > 20
+
+
+def test_gif_export_has_requested_frames_and_size(qtbot, window, tmp_path):
+    prepare_race(qtbot, window)
+    path = tmp_path / "descent.gif"
+    job = window.files.export_animation(str(path), (320, 240), fps=10, max_frames=8)
+    with qtbot.waitSignal(job.sigFinished, timeout=20_000):
+        pass
+    with Image.open(path) as gif:
+        assert gif.size == (320, 240) and gif.n_frames == 8
+
+
+def test_gif_export_can_be_cancelled(qtbot, window, tmp_path):
+    prepare_race(qtbot, window)
+    path = tmp_path / "cancelled.gif"
+    job = window.files.export_animation(str(path), (320, 240), fps=10, max_frames=16)
+    with qtbot.waitSignal(job.sigFailed, timeout=10_000) as blocker:
+        job.cancel()
+        job._encode()  # what the worker thread would do next
+    assert blocker.args == ["cancelled"] and not path.exists()
+
+
+def test_trajectories_export(qtbot, window, tmp_path):
+    prepare_race(qtbot, window)
+    path = tmp_path / "runs.json"
+    assert window.files.export_trajectories(str(path))
+    data = json.loads(path.read_text())
+    assert [r["optimizer"] for r in data["runs"]] == ["gd", "adam"]
+    assert len(data["runs"][0]["steps"]) == 16
