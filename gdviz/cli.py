@@ -45,8 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--optimizer", default="gd", choices=list(OPTIMIZERS),
                      help="method (default gd)")
     run.add_argument("--lr", type=float, default=0.05, help="learning rate η (default 0.05)")
-    run.add_argument("--steps", type=int, default=1000,
-                     help="at most this many steps (default 1000)")
+    run.add_argument("--steps", type=int,
+                     help="at most this many steps (default 1000, or the lesson's limit)")
+    run.add_argument("--view", metavar="XMIN,XMAX,YMIN,YMAX",
+                     help="the part of the plane to draw (default: fitted to the path)")
     run.add_argument("--tol", type=float, default=1e-8,
                      help="stop when ‖∇f‖ < tol (default 1e-8; 0 disables)")
     run.add_argument("--f-tol", type=float, default=0.0,
@@ -71,11 +73,22 @@ def build_parser() -> argparse.ArgumentParser:
     hyper.add_argument("--noise", type=float, default=0.0,
                        help="σ of Gaussian noise added to each gradient (default 0)")
     hyper.add_argument("--seed", type=int, default=0, help="seed of the noise (default 0)")
-    out = parser.add_argument_group("output")
+    out = parser.add_argument_group("lessons and output (all headless)")
+    out.add_argument("--lesson", metavar="FILE",
+                     help="a saved .gdviz lesson to run instead of --function/--start; a "
+                     "refused lesson exits with status 2")
+    out.add_argument("--save-lesson", metavar="PATH",
+                     help="write the lesson that the other options describe")
     out.add_argument("--export-csv", metavar="PATH",
                      help="write step,x,y,f,grad_x,grad_y for every iterate")
     out.add_argument("--export-png", metavar="PATH",
-                     help="render the contour map with the descent to a PNG (headless)")
+                     help="render the contour map with the finished descent to a PNG")
+    out.add_argument("--export-gif", metavar="PATH",
+                     help="render the descent as an animated GIF (or MP4 if PATH ends in "
+                     ".mp4; needs imageio-ffmpeg); progress goes to stderr")
+    out.add_argument("--fps", type=float, default=15, help="frames per second (default 15)")
+    out.add_argument("--frames", type=int, default=120,
+                     help="at most this many frames (default 120)")
     out.add_argument("--size", default="1280x800", metavar="WxH",
                      help="picture size for --export-png (default 1280x800)")
     out.add_argument("--self-test", action="store_true",
@@ -122,8 +135,6 @@ def run_settings(args: argparse.Namespace):
         hyper[name] = value
     if not 0 < args.lr <= 1e3:
         raise UsageError(f"--lr must be in (0, 1000], got {args.lr:g}")
-    if not 1 <= args.steps <= 100_000:
-        raise UsageError(f"--steps must be between 1 and 100000, got {args.steps}")
     for name in ("tol", "f_tol", "x_tol", "noise"):
         if not getattr(args, name) >= 0:
             raise UsageError(f"--{name.replace('_', '-')} must be ≥ 0")
@@ -131,35 +142,16 @@ def run_settings(args: argparse.Namespace):
         schedule = parse_schedule(args.schedule)
     except ValueError as exc:
         raise UsageError(f"--schedule: {exc}") from None
-    stop = StopRules(max_steps=args.steps, grad_tol=args.tol, f_tol=args.f_tol,
+    stop = StopRules(max_steps=_steps(args), grad_tol=args.tol, f_tol=args.f_tol,
                      x_tol=args.x_tol)
     return RunSettings(optimizer=args.optimizer, lr=args.lr, hyper=hyper, schedule=schedule,
                        noise=args.noise, seed=args.seed, stop=stop)
 
 
-def run_descent(args: argparse.Namespace):
-    """Compile the function and run one descent to its end: returns the RunGroup."""
-    from gdviz.core.compiler import compile_function
-    from gdviz.core.expression import ExpressionError
-    from gdviz.core.runs import RunGroup
-
-    settings = run_settings(args)
-    start = _parse_start(args.start)
-    if start is None:
-        raise UsageError("--start X,Y is needed with --function")
-    try:
-        objective = compile_function(args.function)
-    except ExpressionError as exc:
-        raise UsageError(f"--function: {exc}") from None
-    group = RunGroup(objective, [start], settings)
-    while group.step():
-        pass
-    return group
-
-
 def write_csv(group, path: str) -> None:
     """Write the run's iterates with full float precision (atomically)."""
-    points, values, grads = group.path(0), group.losses(0), group.column("grads")
+    points, values = group.path(0), group.losses(0)
+    grads = group.column("grads")[: len(points), 0]
     target = Path(path)
     tmp = target.with_name(f".{target.name}.tmp")
     with open(tmp, "w", newline="") as handle:
@@ -181,6 +173,112 @@ def has_display() -> bool:
                 or os.environ.get("QT_QPA_PLATFORM"))
 
 
+def lesson_from_args(args: argparse.Namespace):
+    """The lesson the options describe: --lesson FILE, or --function with --start."""
+    from dataclasses import replace
+
+    from gdviz.core.expression import ExpressionError, parse
+    from gdviz.core.lesson import Lesson, LessonError, load_lesson
+
+    if args.lesson and args.function:
+        raise UsageError("give either --lesson or --function, not both")
+    if args.lesson:
+        try:
+            lesson = load_lesson(args.lesson)
+        except LessonError as exc:
+            raise UsageError(f"--lesson {args.lesson}: {exc}") from None
+        if args.steps is not None:
+            stop = replace(lesson.settings.stop, max_steps=_steps(args))
+            lesson = replace(lesson, settings=replace(lesson.settings, stop=stop))
+        return lesson
+    if args.function is None:
+        return Lesson()
+    try:
+        parse(args.function)
+    except ExpressionError as exc:
+        raise UsageError(f"--function: {exc}") from None
+    start = _parse_start(args.start)
+    if start is None:
+        raise UsageError("--start X,Y is needed with --function")
+    view = _parse_view(args.view) or Lesson().view
+    return Lesson(function=args.function, view=view, preset=None, starts=(start,),
+                  settings=run_settings(args))
+
+
+def _steps(args: argparse.Namespace) -> int:
+    steps = 1000 if args.steps is None else args.steps
+    if not 1 <= steps <= 100_000:
+        raise UsageError(f"--steps must be between 1 and 100000, got {steps}")
+    return steps
+
+
+def _parse_view(text: str | None):
+    from gdviz.core.grid import ViewRange
+
+    if text is None:
+        return None
+    try:
+        x0, x1, y0, y1 = (float(v) for v in text.split(","))
+    except ValueError:
+        raise UsageError(f"--view needs XMIN,XMAX,YMIN,YMAX, got {text!r}") from None
+    if not (x0 < x1 and y0 < y1 and max(map(abs, (x0, x1, y0, y1))) <= 1e6):
+        raise UsageError("--view needs XMIN < XMAX and YMIN < YMAX, within ±1e6")
+    return ViewRange(x0, x1, y0, y1)
+
+
+def _progress(done: int, total: int) -> None:
+    end = "\n" if done == total else "\r"
+    print(f"gdviz: rendering frame {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+
+def run_headless(args: argparse.Namespace) -> int:
+    """Run the described lesson without a window and write what was asked for."""
+    from dataclasses import replace
+
+    from gdviz.core.export import write_trajectories
+    from gdviz.core.lesson import LessonError, save_lesson
+    from gdviz.render import describe, fitted_view, render_animation, render_png, run_lesson
+
+    lesson = lesson_from_args(args)
+    if args.save_lesson:
+        try:
+            save_lesson(args.save_lesson, lesson)
+        except (LessonError, OSError) as exc:
+            raise UsageError(f"--save-lesson: {exc}") from None
+        print(f"gdviz: saved the lesson to {args.save_lesson}", file=sys.stderr)
+    if not (args.export_csv or args.export_png or args.export_gif or args.function):
+        return 0
+    size = _size(args.size)
+    if not (1 <= args.fps <= 60 and 2 <= args.frames <= 2000):
+        raise UsageError("--fps must be in [1, 60] and --frames in [2, 2000]")
+    session = run_lesson(lesson)
+    if args.function and args.view is None:
+        lesson = replace(lesson, view=fitted_view(session))
+    if args.export_csv:
+        if len(session.groups) == 1 and session.groups[0].size == 1:
+            write_csv(session.groups[0], args.export_csv)
+        else:
+            write_trajectories(session, lesson.function, args.export_csv)
+    if args.export_png:
+        render_png(lesson, session, args.export_png, size)
+    if args.export_gif:
+        frames = render_animation(lesson, session, args.export_gif, size, args.fps,
+                                  args.frames, _progress)
+        print(f"gdviz: wrote {frames} frames to {args.export_gif}", file=sys.stderr)
+    print(describe(session), file=sys.stderr)
+    return 0
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise UsageError(f"--size needs WIDTHxHEIGHT, e.g. 1280x800; got {text!r}") from None
+    if not (200 <= width <= 8000 and 200 <= height <= 8000):
+        raise UsageError("--size must be between 200x200 and 8000x8000")
+    return width, height
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python main.py`` and the ``gdviz`` command."""
     arguments = sys.argv[1:] if argv is None else list(argv)
@@ -189,8 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         worker_main()
         return 0
-    parser = build_parser()
-    args = parser.parse_args(arguments)
+    args = build_parser().parse_args(arguments)
     try:
         if args.versions:
             from gdviz.versions import version_report
@@ -201,35 +298,34 @@ def main(argv: Sequence[str] | None = None) -> int:
             from gdviz.selftest import self_test
 
             return self_test()
-        if args.function is not None or args.export_csv:
-            if args.function is None:
-                raise UsageError("--export-csv needs --function and --start")
-            group = run_descent(args)
-            if args.export_csv:
-                write_csv(group, args.export_csv)
-            print(f"{group.message(0)} Final point ({group.points[0, 0]:.6g}, "
-                  f"{group.points[0, 1]:.6g}), f = {group.values[0]:.6g}.", file=sys.stderr)
-            if args.export_png:
-                from gdviz.render import render_png
-
-                render_png(args.export_png, args.size, function=args.function,
-                           start=_parse_start(args.start), settings=run_settings(args))
-            return 0
-        if args.export_png or not has_display():
-            from gdviz.render import render_png
-
-            out = args.export_png or "gdviz-default.png"
-            if not args.export_png:
-                print("No display found, so no window can open. Rendering the default "
-                      f"lesson's descent to {out} instead (open it with any image viewer).",
-                      file=sys.stderr)
-            summary = render_png(out, args.size)
-            print(summary)
-            return 0
+        headless = (args.lesson, args.function, args.export_csv, args.export_png,
+                    args.export_gif, args.save_lesson)
+        if any(option is not None for option in headless):
+            return run_headless(args)
+        if not has_display():
+            return _no_display()
         return _run_window()
     except UsageError as exc:
         print(f"gdviz: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        print(f"gdviz: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _no_display() -> int:
+    from gdviz.core.lesson import Lesson
+    from gdviz.render import describe, render_png, run_lesson
+
+    out = "gdviz-default.png"
+    print("gdviz: no display found, so no window can open. Rendering the default lesson's "
+          f"descent to {out} instead (open it with any image viewer).", file=sys.stderr)
+    lesson = Lesson()
+    session = run_lesson(lesson)
+    render_png(lesson, session, out, (1280, 800))
+    print(f"Saved {out}: f(x, y) = {lesson.function}")
+    print(describe(session))
+    return 0
 
 
 def _run_window() -> int:

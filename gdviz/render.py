@@ -1,10 +1,111 @@
-"""Headless pictures: the contour map with a finished descent, rendered offscreen."""
+"""Headless pictures of a lesson: its descent run to the end, drawn offscreen."""
 
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Callable
 
 import numpy as np
+
+from gdviz.core.grid import ViewRange
+from gdviz.core.lesson import Lesson
+from gdviz.core.runs import Session
+
+
+def run_lesson(lesson: Lesson, objective=None) -> Session:
+    """Compile the lesson's function and run its descents until every run has stopped."""
+    from dataclasses import replace
+
+    from gdviz.core.compiler import compile_function
+
+    objective = objective or compile_function(lesson.function)
+    session = Session(objective)
+    starts = np.array(lesson.starts, dtype=float)
+    for name in lesson.race or (lesson.settings.optimizer,):
+        hyper = lesson.settings.hyper if name == lesson.settings.optimizer else {}
+        session.add(starts, replace(lesson.settings, optimizer=name, hyper=hyper))
+    while session.step():
+        pass
+    return session
+
+
+def fitted_view(session: Session) -> ViewRange:
+    """A view that frames every path with a margin (for functions without a preset)."""
+    points = np.concatenate([g.path(i) for g in session.groups for i in range(g.size)])
+    points = points[np.isfinite(points).all(1)]
+    lo, hi = points.min(0), points.max(0)
+    pad = np.maximum((hi - lo) * 0.25, 1.0)
+    return ViewRange(lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1])
+
+
+def run_labels(session: Session) -> list[str]:
+    from gdviz.core.optimizers import get_optimizer
+
+    labels = []
+    for group in session.groups:
+        title = get_optimizer(group.settings.optimizer).title
+        starts = group.column("points")[0]
+        labels += [title if len(starts) == 1 else f"{title} ({x:.3g}, {y:.3g})"
+                   for x, y in starts]
+    return labels
+
+
+def _renderer(lesson: Lesson, session: Session, size: tuple[int, int]):
+    _offscreen_app()
+    from gdviz.app.exporting import FrameRenderer
+
+    view = lesson.view
+    return FrameRenderer(session.objective.f, session.groups, run_labels(session), size,
+                         ((view.xmin, view.xmax), (view.ymin, view.ymax)))
+
+
+def render_png(lesson: Lesson, session: Session, out: str, size: tuple[int, int]) -> None:
+    """The final state of every run over the lesson's view, as a PNG."""
+    from gdviz.app.exporting import _replace_into
+
+    renderer = _renderer(lesson, session, size)
+    image = renderer.render(renderer.ticks)
+    renderer.close()
+
+    def write(temp: str) -> None:
+        if not image.save(temp, "PNG"):
+            raise OSError(f"could not write {out}")
+
+    _replace_into(out, write)
+
+
+def render_animation(lesson: Lesson, session: Session, out: str, size: tuple[int, int],
+                     fps: float, max_frames: int,
+                     progress: Callable[[int, int], None] | None = None) -> int:
+    """The descent as an animated GIF (or MP4 by extension); returns the frame count."""
+    from gdviz.app import exporting
+
+    renderer = _renderer(lesson, session, size)
+    ticks = exporting.frame_ticks(renderer.ticks, max_frames)
+    images = []
+    for done, tick in enumerate(ticks, 1):
+        images.append(exporting.qimage_to_pil(renderer.render(tick)))
+        if progress is not None:
+            progress(done, len(ticks))
+    renderer.close()
+    encode = exporting.encode_mp4 if out.lower().endswith(".mp4") else exporting.encode_gif
+    encode(images, out, fps)
+    return len(images)
+
+
+def describe(session: Session) -> str:
+    """Where each run went, one line per run."""
+    lines = []
+    for label, (group, row) in zip(run_labels(session),
+                                   ((g, r) for g in session.groups for r in range(g.size)),
+                                   strict=True):
+        path = group.path(row)
+        shown = " → ".join(f"({x:.4g}, {y:.4g})" for x, y in path[:4])
+        lines.append(f"  {label}: {shown}{' → …' if len(path) > 5 else ''} → "
+                     f"({path[-1, 0]:.4g}, {path[-1, 1]:.4g}), f = {group.values[row]:.6g}. "
+                     f"{group.message(row)}")
+    return "\n".join(lines)
 
 
 def _offscreen_app():
@@ -14,65 +115,4 @@ def _offscreen_app():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from gdviz.app import ensure_app
 
-    return ensure_app()
-
-
-def _size(text: str) -> tuple[int, int]:
-    from gdviz.cli import UsageError
-
-    try:
-        width, height = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise UsageError(f"--size needs WIDTHxHEIGHT, e.g. 1280x800; got {text!r}") from None
-    if not (200 <= width <= 8000 and 200 <= height <= 8000):
-        raise UsageError("--size must be between 200x200 and 8000x8000")
-    return width, height
-
-
-def render_png(out: str, size: str = "1280x800", function: str | None = None,
-               start: tuple[float, float] | None = None, settings=None) -> str:
-    """Run a descent to its end and save the contour map with its path; returns a summary."""
-    from gdviz.core.compiler import compile_function
-    from gdviz.core.grid import ViewRange, sample_grid
-    from gdviz.core.presets import DEFAULT_PRESET
-    from gdviz.core.runs import RunGroup, RunSettings
-
-    width, height = _size(size)
-    app = _offscreen_app()
-    from gdviz.app.views.contour import ContourView, RunFrame
-
-    preset = DEFAULT_PRESET
-    function = function or preset.function
-    starts = [start] if start else list(preset.starts)
-    settings = settings or RunSettings(lr=preset.lr)
-    objective = compile_function(function)
-    group = RunGroup(objective, np.array(starts, dtype=float), settings)
-    while group.step():
-        pass
-    if function == preset.function:
-        view = preset.view
-    else:
-        pts = np.concatenate([group.path(i) for i in range(group.size)])
-        lo, hi = pts.min(0), pts.max(0)
-        pad = np.maximum((hi - lo) * 0.25, 1.0)
-        view = ViewRange(lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1])
-    view_widget = ContourView()
-    view_widget.resize(width, height)
-    view_widget.show_grid(sample_grid(objective.f, view), reset_range=True)
-    view_widget.set_runs([f"start ({x:.3g}, {y:.3g})" for x, y in starts], starts)
-    paths = [group.path(i) for i in range(group.size)]
-    view_widget.update_runs([RunFrame(path, group.grads[i], path[-1], False)
-                             for i, path in enumerate(paths)])
-    view_widget.show()
-    app.processEvents()
-    if not view_widget.grab().save(out):
-        raise OSError(f"could not write {out}")
-    view_widget.close()
-    lines = [f"Saved {out} ({width}x{height}): f = {function}"]
-    for i in range(group.size):
-        path = paths[i]
-        shown = " → ".join(f"({x:.4g}, {y:.4g})" for x, y in path[:4])
-        lines.append(f"  run {i + 1}: {shown}{' → …' if len(path) > 5 else ''} → "
-                     f"({path[-1, 0]:.4g}, {path[-1, 1]:.4g}), f = {group.values[i]:.6g}; "
-                     f"{group.message(i)}")
-    return "\n".join(lines)
+    return ensure_app(sys.argv[:1])

@@ -13,7 +13,7 @@ from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtWidgets import QWidget
 
 from gdviz.app.views.contour import ContourView, RunFrame
-from gdviz.core.grid import Grid
+from gdviz.core.grid import ViewRange, sample_grid
 from gdviz.core.runs import RUNNING, RunGroup
 
 MP4_MISSING = ("MP4 export needs the optional package imageio-ffmpeg: "
@@ -28,6 +28,7 @@ def _replace_into(path: str | os.PathLike, write) -> None:
     os.close(fd)
     try:
         write(temp)
+        os.chmod(temp, 0o644)  # mkstemp makes private files; a picture is for sharing
         os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -106,20 +107,22 @@ def frames_at(group: RunGroup, tick: int) -> list[RunFrame]:
 class FrameRenderer:
     """Draws the contour map with the runs at any tick, offscreen, at a fixed size."""
 
-    def __init__(self, grid: Grid, groups: Sequence[RunGroup], labels: list[str],
-                 size: tuple[int, int], view: tuple | None = None) -> None:
+    def __init__(self, f, groups: Sequence[RunGroup], labels: list[str],
+                 size: tuple[int, int], view: tuple) -> None:
+        """``f(x, y)`` is sampled over what the picture shows of ``view`` ((x0, x1), (y0, y1))."""
         self.groups = list(groups)
         self.view = ContourView()
         self.view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
         self.view.resize(*size)
-        self.view.show_grid(grid, reset_range=view is None)
-        if view is not None:
-            (x0, x1), (y0, y1) = view
-            self.view.getPlotItem().getViewBox().setRange(xRange=(x0, x1), yRange=(y0, y1),
-                                                          padding=0)
+        self.view.show()
+        box = self.view.getPlotItem().getViewBox()
+        (x0, x1), (y0, y1) = view
+        box.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        QGuiApplication.processEvents()  # lay out, so the equal-aspect range is final
+        (x0, x1), (y0, y1) = box.viewRange()
+        self.view.show_grid(sample_grid(f, ViewRange(x0, x1, y0, y1)), reset_range=False)
         starts = [tuple(p) for g in self.groups for p in g.column("points")[0]]
         self.view.set_runs(labels, starts)
-        self.view.show()
         self.size = size
 
     @property

@@ -213,7 +213,7 @@ class FileActions(QObject):
         """Render the current runs frame by frame (window stays live) and encode them."""
         window = self.window
         controller = window.controller
-        if controller.session is None or controller.grid is None:
+        if controller.session is None or controller.formula is None:
             self.problem("Nothing to export", "there are no runs yet: click the map first")
             return None
         if path.lower().endswith(".mp4"):
@@ -225,7 +225,7 @@ class FileActions(QObject):
         if self.job is not None:
             self.job.cancel()
         view = window.contour.getPlotItem().getViewBox().viewRange()
-        renderer = exporting.FrameRenderer(controller.grid, controller.groups,
+        renderer = exporting.FrameRenderer(controller.formula.evaluate, controller.groups,
                                            window.run_labels(), size, view)
         job = exporting.AnimationExport(renderer, path, fps, max_frames, parent=self)
         progress = QProgressDialog("Rendering frames…", "Cancel", 0, len(job.ticks), window)
