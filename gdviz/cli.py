@@ -329,9 +329,22 @@ def _no_display() -> int:
 
 
 def _run_window() -> int:
+    from PySide6.QtWidgets import QMessageBox
+
     from gdviz.app import create_window, ensure_app
+    from gdviz.app.session_store import SessionStore
 
     app = ensure_app()
+    store = SessionStore()
+    crashed = store.open()
     window = create_window()
     window.show()
+    saved = store.load()
+    if saved is not None:
+        question = ("gdviz did not close properly last time. Restore the lesson you were "
+                    "working on?")
+        if not crashed or QMessageBox.question(window, "Restore last session",
+                                               question) == QMessageBox.StandardButton.Yes:
+            window.apply_lesson(saved)
+    window.enable_autosave(store)
     return app.exec()

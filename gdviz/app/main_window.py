@@ -39,6 +39,7 @@ LOCK_TITLES = {"functionEdit": "Function box", "presetCombo": "Presets",
                "optimizerCombo": "Method", "learningRateSpin": "Learning rate",
                "speedSlider": "Speed", "settingsTabs": "Method and race tabs",
                "raceTab": "Race tab"}
+AUTOSAVE_MS = 30_000  # the lesson on screen is saved this often while gdviz runs
 EDIT_PAUSE_MS = 700  # a pause in typing this long applies the edit
 PANEL_INTERVAL_MS = 50  # loss plot and status text follow a live run 20 times a second
 
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("gdviz — gradient descent, visualised")
         self.controller = controller
         self._grid_framed = False
+        self.session_store = None
 
         self.function_edit = QLineEdit(objectName="functionEdit")
         self.function_edit.setPlaceholderText("Type f(x, y), e.g. x^2 + 3y^2, then Enter")
@@ -489,6 +491,20 @@ class MainWindow(QMainWindow):
         """Show the default lesson (called once the window exists)."""
         self.load_preset(DEFAULT_PRESET)
 
+    def enable_autosave(self, store, interval_ms: int = AUTOSAVE_MS) -> None:
+        """Save the lesson to ``store`` every ``interval_ms`` and on close."""
+        self.session_store = store
+        self._autosave_timer = QTimer(self, interval=interval_ms)
+        self._autosave_timer.timeout.connect(self.autosave)
+        self._autosave_timer.start()
+
+    def autosave(self) -> None:
+        if self.session_store is not None and self.controller.text:
+            self.session_store.save(self.lesson())
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.session_store is not None:
+            self.session_store.close(self.lesson() if self.controller.text else None)
+            self.session_store = None
         self.controller.shutdown()
         super().closeEvent(event)
