@@ -30,10 +30,30 @@ class Grid:
     xs: np.ndarray
     ys: np.ndarray
     z: np.ndarray  # non-finite values are NaN (shown transparent)
-    lo: float  # colour limits from finite percentiles
+    lo: float  # colour limits (in colour units) from finite percentiles
     hi: float
     levels: np.ndarray  # isoline values
     isolines: tuple[np.ndarray, np.ndarray]  # x, y with NaN between separate lines
+    colour: np.ndarray | None = None  # what the image shows (z or its log); None: z
+    log_offset: float | None = None  # colour = log10(z - log_offset) when set
+
+    @property
+    def image(self) -> np.ndarray:
+        """The values the colour map is applied to."""
+        return self.z if self.colour is None else self.colour
+
+    def colour_ticks(self, count: int = 6) -> list[tuple[float, str]] | None:
+        """Colour-bar ticks labelled in f for a log colour scale (None when linear)."""
+        if self.log_offset is None:
+            return None
+        top = self.log_offset + 10.0**self.hi
+        values = [0.0] + [m * 10.0**k for k in range(-12, int(np.log10(max(top, 1e-12))) + 1)
+                          for m in (1, 2, 5)]
+        ticks = [(float(np.log10(v - self.log_offset)), f"{v:g}") for v in values
+                 if v > self.log_offset and self.lo <= np.log10(v - self.log_offset) <= self.hi]
+        if len(ticks) > count:
+            ticks = [t for t in ticks if t[1][0] in "01"]
+        return ticks
 
     @property
     def defined(self) -> bool:
@@ -55,12 +75,33 @@ def sample_grid(
         z = np.asarray(f(gx, gy), dtype=float)
     z = np.array(np.broadcast_to(z, gx.shape), dtype=float)
     z[~np.isfinite(z)] = np.nan
-    lo, hi = colour_limits(z)
+    offset = log_colour_offset(z)
+    colour = None
+    if offset is not None:
+        with np.errstate(all="ignore"):
+            colour = np.log10(z - offset)
+    lo, hi = colour_limits(z if colour is None else colour)
     levels = isoline_levels(z, isoline_count)
     # Isolines from every other sample: as smooth on screen, a quarter of the work.
     cols = np.unique(np.linspace(0, resolution - 1, (resolution + 1) // 2).round().astype(int))
     isolines = trace_isolines(xs[cols], ys[cols], z[np.ix_(cols, cols)], levels)
-    return Grid(view, xs, ys, z, lo, hi, levels, isolines)
+    return Grid(view, xs, ys, z, lo, hi, levels, isolines, colour, offset)
+
+
+def log_colour_offset(z: np.ndarray) -> float | None:
+    """For steep functions (Rosenbrock's walls dwarf its valley) colour log10(f − c).
+
+    Returns c, just below the smallest value, when the top percent of values lies more
+    than 10 times further from the bottom than the median does; None for linear colour.
+    """
+    finite = z[np.isfinite(z)][:: max(1, z.size // 40_000)]
+    if finite.size < 10:
+        return None
+    low, mid, high = np.percentile(finite, [0, 50, 99])
+    spread = mid - low
+    if not spread > 0 or (high - low) < 10 * spread:
+        return None
+    return float(low - 0.01 * spread)
 
 
 def colour_limits(z: np.ndarray) -> tuple[float, float]:

@@ -32,3 +32,17 @@ def test_constant_function():
     grid = sample_grid(lambda x, y: 3.0, ViewRange(), resolution=20)
     assert grid.lo < 3 < grid.hi
     assert isoline_levels(np.full((3, 3), np.nan)).size == 0
+
+
+def test_steep_functions_get_a_log_colour_scale_with_f_ticks():
+    view = ViewRange(-2, 2, -1, 3)
+    rosenbrock = sample_grid(lambda x, y: (1 - x) ** 2 + 100 * (y - x**2) ** 2, view)
+    assert rosenbrock.log_offset is not None and rosenbrock.log_offset < 0
+    np.testing.assert_allclose(rosenbrock.image, np.log10(rosenbrock.z - rosenbrock.log_offset))
+    ticks = rosenbrock.colour_ticks()
+    assert 3 <= len(ticks) <= 8
+    for position, label in ticks:  # each tick sits where f has its label's value
+        assert 10**position + rosenbrock.log_offset == __import__("pytest").approx(float(label),
+                                                                                   rel=1e-2)
+    bowl = sample_grid(lambda x, y: x**2 + 3 * y**2, view)
+    assert bowl.log_offset is None and bowl.colour_ticks() is None and bowl.image is bowl.z

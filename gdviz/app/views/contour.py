@@ -174,10 +174,13 @@ class ContourView(pg.PlotWidget):
         """Draw f's image, isolines and colour bar; optionally frame the grid's view."""
         self._grid = grid
         view = grid.view
-        self.image.setImage(grid.z, levels=(grid.lo, grid.hi), autoLevels=False)
+        self.image.setImage(grid.image, levels=(grid.lo, grid.hi), autoLevels=False)
         self.image.setRect(QRectF(view.xmin, view.ymin, view.xmax - view.xmin,
                                   view.ymax - view.ymin))
         self.colour_bar.setLevels((grid.lo, grid.hi))
+        ticks = grid.colour_ticks()
+        self.colour_bar.axis.setTicks(None if ticks is None else [ticks])
+        self.colour_bar.axis.setLabel("f (log scale)" if ticks is not None else None)
         self.isolines.setData(*grid.isolines)
         if reset_range:
             self.getPlotItem().getViewBox().setRange(
