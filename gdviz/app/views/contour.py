@@ -73,8 +73,16 @@ class RunItems:
                       self.adaptive_glyph)
         for item in self.items:
             item.setZValue(20)
-            plot.addItem(item)
+            plot.addItem(item, ignoreBounds=True)  # the view never rescales to a path
         self.path.visibleChanged.connect(self._follow_path)
+        self._drawn: dict[str, object] = {}  # what each item shows, to skip redundant work
+
+    def set_lines(self, name: str, lines: np.ndarray, key: object = None) -> None:
+        """Give item ``name`` new lines unless it already shows them (``key`` identifies)."""
+        key = (len(lines), key) if key is not None else (len(lines), lines.tobytes())
+        if self._drawn.get(name) != key:
+            self._drawn[name] = key
+            getattr(self, name).setData(*lines.T)
 
     def _follow_path(self) -> None:
         """Hiding a run (legend click) hides its marker and arrows too."""
@@ -115,7 +123,7 @@ class ContourView(pg.PlotWidget):
         self.gradient_arrows = pg.PlotCurveItem(
             pen=pg.mkPen(style.GRADIENT_COLOUR, width=3), connect="finite")
         self.gradient_arrows.setZValue(25)
-        plot.addItem(self.gradient_arrows)
+        plot.addItem(self.gradient_arrows, ignoreBounds=True)
         font_css = "font-size: 12pt; font-weight: bold;"
         self.gradient_label = pg.TextItem(html=f'<span style="{font_css}">∇f</span>',
                                           color="w", anchor=(0, 1), fill=(0, 0, 0, 140))
@@ -217,20 +225,20 @@ class ContourView(pg.PlotWidget):
                 gradient_tips.append(tip[0])
             step = arrow_lines(here, frame.next_point[None], head) if show and self.show_step \
                 else np.empty((0, 2))
-            run.step_arrow.setData(*step.T)
+            run.set_lines("step_arrow", step)
             if len(step):
                 step_tips.append(frame.next_point)
             momentum = frame.momentum
             lines = (arrow_lines(here, here + momentum[None], head)
                      if show and self.show_momentum and momentum is not None
                      else np.empty((0, 2)))
-            run.momentum_arrow.setData(*lines.T)
+            run.set_lines("momentum_arrow", lines)
             glyph = np.empty((0, 2))
             ratio = frame.adaptive
             if show and self.show_adaptive and ratio is not None and np.isfinite(ratio).all() \
                     and ratio.max() > 0:
                 glyph = ellipse(here[0], GLYPH_SIZE * width * ratio / ratio.max())
-            run.adaptive_glyph.setData(*glyph.T)
+            run.set_lines("adaptive_glyph", glyph)
         lines = np.concatenate(gradient_lines) if gradient_lines else np.empty((0, 2))
         self.gradient_arrows.setData(*lines.T)
         self._place(self.gradient_label, np.array(gradient_tips))
@@ -238,6 +246,10 @@ class ContourView(pg.PlotWidget):
 
     @staticmethod
     def _set_path(run: RunItems, path: np.ndarray, pixel: tuple[float, float]) -> None:
+        key = (len(path), tuple(path[-1]), pixel)
+        if run._drawn.get("path") == key:
+            return  # a stopped run: nothing new to draw
+        run._drawn["path"] = key
         # Markers cost far more than lines: long paths are drawn as lines only.
         run.path.setSymbol("o" if len(path) <= MARKER_LIMIT else None)
         drawn = decimate_to_pixels(path, pixel)

@@ -55,6 +55,10 @@ class LossView(pg.PlotWidget):
         if self.log_scale:
             pixel = (pixel[0], np.inf)  # y pixels are in log units: keep every x column
         for curve, values in zip(self.curves, losses, strict=True):
+            key = (len(values), float(values[-1]) if len(values) else 0.0, pixel, self.log_scale)
+            if getattr(curve, "drawn_key", None) == key:
+                continue  # a stopped run: its curve is already drawn
+            curve.drawn_key = key
             if self.log_scale:
                 values = np.where(values > 0, values, np.nan)
             points = np.column_stack([np.arange(len(values), dtype=float), values])
