@@ -7,9 +7,9 @@ RUN_COLOURS = (
     "#E69F00",  # orange
     "#56B4E9",  # sky blue
     "#009E73",  # bluish green
-    "#F0E442",  # yellow
     "#D55E00",  # vermillion
     "#CC79A7",  # reddish purple
+    "#F0E442",  # yellow (late: it vanishes on the top of the colour map)
     "#0072B2",  # blue
     "#FFFFFF",  # white
 )

@@ -16,7 +16,7 @@ from gdviz.core.grid import Grid, ViewRange
 ARROW_HEAD = 0.035  # arrow head length as a fraction of the view's width
 GRADIENT_LENGTH = 0.12  # the ∇f arrow's length as a fraction of the view's width
 GLYPH_SIZE = 0.04  # the adaptive-η ellipse's larger radius, as a fraction of view width
-MARKER_LIMIT = 400  # paths longer than this are drawn without point markers
+MARKER_LIMIT = 150  # paths longer than this are drawn without point markers
 
 
 def arrow_lines(tails: np.ndarray, tips: np.ndarray, head: float) -> np.ndarray:
@@ -188,7 +188,7 @@ class ContourView(pg.PlotWidget):
         self.colour_bar.setLevels((grid.lo, grid.hi))
         ticks = grid.colour_ticks()
         self.colour_bar.axis.setTicks(None if ticks is None else [ticks])
-        self.colour_bar.axis.setLabel("f (log scale)" if ticks is not None else None)
+        self.colour_bar.setToolTip("f on a logarithmic colour scale" if ticks else "f")
         self.isolines.setData(*grid.isolines)
         if reset_range:
             self.getPlotItem().getViewBox().setRange(
