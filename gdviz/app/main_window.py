@@ -325,7 +325,7 @@ class MainWindow(QMainWindow):
         if objective is None:
             self.hover_label.setText(f"x = {x:.4g}, y = {y:.4g}")
             return
-        value, gx, gy = objective.value_and_gradient_at(x, y)
+        value, (gx, gy) = objective.value_and_gradient_at(x, y)
         self.hover_label.setText(
             f"at ({x:.4g}, {y:.4g}):  f = {value:.6g}   ∇f = ({gx:.4g}, {gy:.4g})")
 

@@ -100,6 +100,11 @@ class CompileWorker:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def start(self) -> None:
+        """Start the child now (it imports sympy, ~0.5 s) instead of on first compile."""
+        with self._lock:
+            self._ensure_started()
+
     def compile(self, text: str, timeout: float | None = None):
         """Compile ``text`` in the child: a CompiledFunction, or ExpressionError."""
         formula = parse(text)  # cheap refusals need no round trip

@@ -1,17 +1,13 @@
 """Turn the text of f(x, y) into fast NumPy functions for f, its gradient and Hessian.
 
-:func:`compile_function` works in-process. :class:`CompileWorker` does the sympy work
-in a separate process with a timeout, so a pathological formula cannot freeze the app.
+:func:`compile_function` works in-process; :mod:`gdviz.core.compile_worker` runs the
+same sympy work in a child process with a timeout, so no formula can freeze the app.
 """
 
 from __future__ import annotations
 
 import html
-import multiprocessing
 import re
-import signal
-import threading
-import time
 from functools import cached_property
 
 import numpy as np
@@ -42,7 +38,7 @@ def differentiate(formula: Formula) -> tuple[sympy.Expr, tuple[sympy.Expr, sympy
         message = f"could not differentiate this formula ({type(exc).__name__})"
         raise ExpressionError(message, 0, len(formula.text)) from exc
     for part in (expr, *gradient):
-        if part.has(*_BAD_ATOMS, sympy.Derivative, sympy.Subs):
+        if part.has(*_BAD_ATOMS, sympy.AccumBounds, sympy.Derivative, sympy.Subs):
             raise ExpressionError(
                 "f or its gradient is not a finite real number", 0, len(formula.text)
             )
@@ -135,20 +131,22 @@ class CompiledFunction:
         rows = self.hess(points[:, 0], points[:, 1])
         return np.stack([np.stack(row, axis=-1) for row in rows], axis=-2)
 
-    def value_and_gradient_at(self, x: float, y: float) -> tuple[float, float, float]:
-        """(f, df/dx, df/dy) at one point, for hover read-outs."""
+    def value_and_gradient_at(self, x: float, y: float) -> tuple[float, tuple[float, float]]:
+        """(f, (df/dx, df/dy)) at one point, for hover read-outs."""
         gx, gy = self.grad(x, y)
-        return float(self.f(x, y)), float(gx), float(gy)
+        return float(self.f(x, y)), (float(gx), float(gy))
 
     def math_html(self) -> dict[str, str]:
         """Rich text for f and its partial derivatives, keyed "f", "dfdx", "dfdy"."""
         gx, gy = self.gradient_exprs
         return {"f": to_html(self.expr), "dfdx": to_html(gx), "dfdy": to_html(gy)}
 
-    def hessian_html(self) -> dict[str, str]:
-        """Rich text for the second derivatives, keyed "d2fdx2", "d2fdxdy", "d2fdy2"."""
+    def hessian_html(self) -> str:
+        """Rich text for the second derivatives: a table of fxx, fxy and fyy."""
         (fxx, fxy), (_, fyy) = self.hessian_exprs
-        return {"d2fdx2": to_html(fxx), "d2fdxdy": to_html(fxy), "d2fdy2": to_html(fyy)}
+        rows = [("∂²f/∂x²", fxx), ("∂²f/∂x∂y", fxy), ("∂²f/∂y²", fyy)]
+        body = "".join(f"<tr><td>{name} =&nbsp;</td><td>{to_html(e)}</td></tr>" for name, e in rows)
+        return f"<table cellspacing='0' cellpadding='2'>{body}</table>"
 
 
 # ------------------------------------------------------------------------ NumPy code
@@ -270,11 +268,9 @@ class _HtmlPrinter(StrPrinter):
 
     def _print_Mul(self, expr) -> str:
         coeff, rest = expr.as_coeff_Mul()
-        if coeff.is_Rational and _as_decimal(coeff) and rest is not sympy.S.One:
-            text = f"{self._print(abs(coeff))}*{self.parenthesize(rest, PRECEDENCE['Mul'])}"
-            text = ("-" if coeff < 0 else "") + text
-        else:
-            text = super()._print_Mul(expr)
+        if coeff.is_Rational and _as_decimal(coeff):  # 0.0015 x rather than 3 x/2000
+            expr = sympy.Mul(sympy.Float(coeff), *sympy.Mul.make_args(rest), evaluate=False)
+        text = super()._print_Mul(expr)
         # children never contain '*', so every '*' left here joins two factors
         return re.sub(r"\*(?=[0-9.])", "·", text).replace("*", "\u2009")
 
@@ -292,115 +288,3 @@ def _as_decimal(number: sympy.Rational) -> bool:
 def to_html(expr: sympy.Expr) -> str:
     """``expr`` as rich text, e.g. x<sup>2</sup> + 2 sin(3 x)."""
     return _HtmlPrinter().doprint(expr).replace("-", "−")
-
-
-# --------------------------------------------------------------------------- worker
-
-
-def _worker_main(conn) -> None:
-    """Run in the worker process: compile texts from ``conn`` until it closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent
-    conn.send("ready")
-    while True:
-        try:
-            text, delay = conn.recv()
-        except (EOFError, OSError):  # the parent closed the pipe or died
-            return
-        time.sleep(delay)  # only tests set a delay
-        try:
-            reply = ("ok", *differentiate(parse(text)))
-        except ExpressionError as err:
-            reply = ("error", err.message, err.start, err.end)
-        except Exception as exc:
-            reply = ("error", f"could not compile ({type(exc).__name__})", 0, len(text))
-        try:
-            conn.send(reply)
-        except (OSError, ValueError):
-            return
-
-
-class CompileWorker:
-    """Compiles formulas in a persistent worker process, with a timeout.
-
-    The process starts on first use (or :meth:`start`); after a timeout it is killed
-    and a fresh one starts on the next call. Use from a non-GUI thread; calls are
-    serialised. ``_child_delay`` makes the worker sleep before each compile (tests only).
-    """
-
-    def __init__(self, *, _child_delay: float = 0.0) -> None:
-        self._child_delay = _child_delay
-        self._lock = threading.Lock()  # one compile at a time
-        self._state_lock = threading.Lock()  # guards _process and _conn
-        self._process = None
-        self._conn = None
-
-    def __enter__(self) -> CompileWorker:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
-
-    def start(self, timeout: float = 60.0) -> None:
-        """Start the worker process now, waiting until it has imported sympy."""
-        with self._lock:
-            self._ensure_started(timeout)
-
-    def compile(self, text: str, timeout: float = 5.0) -> CompiledFunction:
-        """Compile ``text`` in the worker; ExpressionError if refused or too slow."""
-        formula = parse(text, probe=False)  # cheap refusals need no round trip
-        with self._lock:
-            reply = self._request(text, timeout)
-        if reply[0] == "error":
-            raise ExpressionError(*reply[1:])
-        return _build(text, reply[1], reply[2], formula)
-
-    def close(self) -> None:
-        """Stop the worker process (safe to call more than once)."""
-        with self._state_lock:
-            process, conn = self._process, self._conn
-            self._process = self._conn = None
-        if conn is not None:
-            conn.close()
-        if process is not None:
-            for stop in (process.terminate, process.kill):
-                if process.is_alive():
-                    stop()
-                    process.join(2.0)
-
-    def _ensure_started(self, timeout: float = 60.0) -> None:
-        if self._process is not None and self._process.is_alive():
-            return
-        self.close()
-        context = multiprocessing.get_context("spawn")
-        conn, child_conn = context.Pipe()
-        process = context.Process(
-            target=_worker_main,
-            args=(child_conn,),
-            name="gdviz-compiler",
-            daemon=True,
-        )
-        process.start()
-        child_conn.close()  # the child holds the only other end: EOF when either dies
-        with self._state_lock:
-            self._process, self._conn = process, conn
-        try:
-            if conn.poll(timeout) and conn.recv() == "ready":
-                return
-        except (EOFError, OSError):
-            pass
-        self.close()
-        raise RuntimeError("the compiler process did not start")
-
-    def _request(self, text: str, timeout: float):
-        """Send ``text`` to the worker and wait for its reply."""
-        self._ensure_started()
-        conn = self._conn
-        try:
-            conn.send((text, self._child_delay))
-            if conn.poll(timeout):
-                return conn.recv()
-            message = "too complex to compile in time"
-        except (EOFError, OSError):
-            message = "the compiler stopped unexpectedly; try again"
-        self.close()
-        return ("error", message, 0, len(text))

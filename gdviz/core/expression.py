@@ -34,7 +34,7 @@ MAX_LENGTH = 500
 MAX_DEPTH = 40
 MAX_NODES = 400
 MAX_MAGNITUDE = 1e15
-_EXACT_EXPONENT = 1000  # larger exponents become floats in sympy, so numbers stay small
+_EXACT_EXPONENT = 64  # larger exponents become floats in sympy, which keeps it fast
 
 VARIABLES = ("x", "y")
 CONSTANTS = {"pi": math.pi, "e": math.e}
@@ -177,7 +177,8 @@ class _Token:
 
 _NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
-_SPACES = " \t\r\n\u00a0\u2009\u202f"
+_DIGITS = frozenset("0123456789")  # str.isdigit() would also accept ² and other digits
+_SPACES = " \t\r\n\u00a0\u2009\u202f"  # and any other Unicode space separator
 _SIMPLE = {
     "+": ("op", "+"), "-": ("op", "-"), "/": ("op", "/"), "^": ("op", "**"),
     "*": ("op", "*"), "×": ("op", "*"), "·": ("op", "*"), "⋅": ("op", "*"),
@@ -205,9 +206,9 @@ def _tokenize(text: str) -> list[_Token]:
     i = 0
     while i < len(text):
         c = text[i]
-        if c in _SPACES:
+        if c in _SPACES or unicodedata.category(c) == "Zs":
             i += 1
-        elif c in "0123456789" or (c == "." and text[i + 1 : i + 2].isdigit()):
+        elif c in _DIGITS or (c == "." and i + 1 < len(text) and text[i + 1] in _DIGITS):
             i = _number(text, i, tokens)
         elif c.isascii() and c.isalpha():
             i = _name(text, i, tokens)
@@ -290,7 +291,7 @@ def _name(text: str, i: int, tokens: list[_Token]) -> int:
 
 def _rewrite(tokens: list[_Token], text: str) -> list[_Token]:
     """Check brackets and operators, insert implicit products; return Python tokens."""
-    tokens = _expand_roots(tokens, text)
+    tokens = _expand_roots(_move_function_powers(tokens, text), text)
     out: list[_Token] = []
     opened: list[tuple[_Token, bool]] = []  # open brackets, and whether each is a call
     expect_operand = True
@@ -340,6 +341,29 @@ def _rewrite(tokens: list[_Token], text: str) -> list[_Token]:
     return out
 
 
+def _closing(tokens: list[_Token], i: int, text: str) -> int:
+    """The index of the ')' that closes the '(' at ``tokens[i]``."""
+    depth = 0
+    for j in range(i, len(tokens)):
+        depth += {"(": 1, ")": -1}.get(tokens[j].kind, 0)
+        if depth == 0:
+            return j
+    start = tokens[i].start
+    raise ExpressionError(f"missing ')' opened at column {start + 1}", start, len(text))
+
+
+def _move_function_powers(tokens: list[_Token], text: str) -> list[_Token]:
+    """Read ``sin²(x)`` as ``sin(x)**2``."""
+    out = list(tokens)
+    for i in range(len(out) - 4, -1, -1):
+        func, power, number, bracket = out[i : i + 4]
+        superscript = power.kind == "op" and power.start == number.start  # both from "²"
+        if func.kind == "func" and superscript and bracket.kind == "(":
+            j = _closing(out, i + 3, text)
+            out[i : j + 1] = [func, *out[i + 3 : j + 1], power, number]
+    return out
+
+
 def _expand_roots(tokens: list[_Token], text: str) -> list[_Token]:
     """Turn ``√`` plus its operand into ``sqrt( ... )``."""
     out: list[_Token] = []
@@ -359,18 +383,7 @@ def _expand_roots(tokens: list[_Token], text: str) -> list[_Token]:
             raise _error("√ needs something after it, like √x or √(x + 1)", tok)
         j = i + 1
         if nxt.kind == "func" and j < len(tokens) and tokens[j].kind == "(":
-            depth = 0
-            for j in range(i + 1, len(tokens)):
-                depth += {"(": 1, ")": -1}.get(tokens[j].kind, 0)
-                if depth == 0:
-                    break
-            else:
-                raise ExpressionError(
-                    f"missing ')' opened at column {tokens[i + 1].start + 1}",
-                    tokens[i + 1].start,
-                    len(text),
-                )
-            j += 1
+            j = _closing(tokens, j, text) + 1
         operand = tokens[i:j]
         out += [root, _Token("(", "(", tok.start, tok.end), *operand]
         out.append(_Token(")", ")", operand[-1].start, operand[-1].end))

@@ -1,0 +1,147 @@
+"""The compile worker process: same results as in-process, timeouts, cancellation."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gdviz.core.compile_worker import CompileWorker
+from gdviz.core.compiler import compile_function
+from gdviz.core.expression import ExpressionError
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT = "(x-1)^2 + 2(y-2)^2 + 0.5 sin(3x) sin(3y)"
+
+
+@pytest.fixture
+def points():
+    return np.random.default_rng(0).uniform(-3, 3, size=(50, 2))
+
+
+# --------------------------------------------------------------------------- worker
+
+
+@pytest.fixture(scope="module")
+def worker():
+    with CompileWorker() as worker:
+        yield worker
+
+
+def test_worker_compiles_like_compile_function(worker, points):
+    remote = worker.compile(DEFAULT)
+    local = compile_function(DEFAULT)
+    assert remote.expr == local.expr and remote.gradient_exprs == local.gradient_exprs
+    np.testing.assert_array_equal(remote.value(points), local.value(points))
+    np.testing.assert_array_equal(remote.gradient(points), local.gradient(points))
+    np.testing.assert_array_equal(remote.hessian(points), local.hessian(points))
+
+
+@pytest.mark.parametrize("text", ["sin(x+1", "asin(x^2 + 2)", "0^x", "x" * 10_000])
+def test_worker_reports_the_same_errors(worker, text):
+    with pytest.raises(ExpressionError) as remote:
+        worker.compile(text)
+    with pytest.raises(ExpressionError) as local:
+        compile_function(text)
+    assert (remote.value.message, remote.value.start, remote.value.end) == (
+        local.value.message,
+        local.value.start,
+        local.value.end,
+    )
+
+
+def test_worker_ignores_ctrl_c(worker):
+    worker.compile("x")
+    os.kill(worker._process.pid, signal.SIGINT)
+    time.sleep(0.2)
+    assert worker.compile("x^2").math_html()["f"] == "x<sup>2</sup>"
+
+
+def test_worker_times_out_and_recovers():
+    with CompileWorker(_child_delay=5.0) as worker:
+        worker.start()
+        start = time.perf_counter()
+        with pytest.raises(ExpressionError) as info:
+            worker.compile("x^2 + y", timeout=0.3)
+        assert time.perf_counter() - start < 3.0
+        assert info.value.message == "too complex to compile in time"
+        assert (info.value.start, info.value.end) == (0, len("x^2 + y"))
+        assert worker._process is None
+        worker._child_delay = 0.0
+        assert worker.compile("x^2 + y").value_and_gradient_at(1.0, 2.0) == (3.0, (2.0, 1.0))
+
+
+def test_close_is_idempotent():
+    worker = CompileWorker()
+    worker.close()
+    worker.compile("x")
+    process = worker._process
+    worker.close()
+    worker.close()
+    assert process.poll() is not None
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_worker_exits_when_its_parent_dies():
+    script = textwrap.dedent(
+        """
+        import time
+        from gdviz.core.compile_worker import CompileWorker
+
+        if __name__ == "__main__":
+            worker = CompileWorker()
+            worker.start()
+            print(worker._process.pid, flush=True)
+            time.sleep(60)
+        """
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        child = int(parent.stdout.readline())
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _alive(child):
+        time.sleep(0.05)
+    assert not _alive(child)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+def test_cancel_abandons_a_compile_at_once():
+    with CompileWorker() as worker:
+        worker.start()
+        worker._child_delay = 5.0
+        errors = []
+
+        def compile_slowly():
+            try:
+                worker.compile("x^2")
+            except ExpressionError as exc:
+                errors.append(exc.message)
+
+        thread = threading.Thread(target=compile_slowly)
+        thread.start()
+        time.sleep(0.3)
+        start = time.perf_counter()
+        worker.cancel()
+        thread.join(5)
+        assert time.perf_counter() - start < 1.0
+        assert errors == ["the compile was interrupted; try again"]
+        worker._child_delay = 0.0
+        assert worker.compile("x*y").value_and_gradient_at(2.0, 3.0) == (6.0, (3.0, 2.0))
