@@ -287,10 +287,11 @@ class RunGroup:
     def _cause(point: np.ndarray, value: float, grad: np.ndarray) -> str:
         if not np.isfinite(point).all():
             return "the point is no longer a finite number"
-        if not np.isfinite(value) or not np.isfinite(grad).all():
-            if np.isfinite(point).all() and np.abs(point).max() < 1e8:
-                return f"f or ∇f is not defined at ({point[0]:.4g}, {point[1]:.4g})"
-            return "f or ∇f overflowed"
+        where = f"({point[0]:.4g}, {point[1]:.4g})"
+        if np.isinf(value) or np.isinf(grad).any():
+            return f"f or ∇f overflowed at {where}"
+        if np.isnan(value) or np.isnan(grad).any():
+            return f"f or ∇f is not defined at {where}"
         return f"the point left the plane (|x| or |y| > {np.abs(point).max():.3g})"
 
     def step_back(self) -> bool:

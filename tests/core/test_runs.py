@@ -188,3 +188,27 @@ def test_session_steps_all_groups():
     assert session.step() and session.running
     assert [g.ticks for g in session.groups] == [1, 1]
     assert session.step_back() and not session.step_back()
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "momentum", "adagrad", "adam", "newton",
+                                       "linesearch", "qhadam"])
+def test_numerical_faults_end_only_the_affected_run(optimizer):
+    """Overflow and NaN become a run's message, never a warning or crash; others go on."""
+    import warnings
+
+    from gdviz.core.compiler import compile_function
+
+    objective = compile_function("exp(x^2) + y^2 - log(y)")
+    starts = [(0.5, 1.0), (3.0, 1.0), (0.1, 0.2)]  # healthy, overflows for plain GD, fine
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        group = RunGroup(objective, starts, RunSettings(optimizer=optimizer, lr=0.05,
+                                                        stop=StopRules(max_steps=300)))
+        while group.step():
+            pass
+    assert all(np.isfinite(group.path(row)).all() for row in range(3))
+    assert group.status[0] in (CONVERGED, STEP_LIMIT)  # unaffected by its neighbour
+    assert group.status[2] in (CONVERGED, STEP_LIMIT)
+    if optimizer in ("gd", "momentum"):
+        assert group.status[1] == DIVERGED
+        assert group.message(1).startswith("Diverged at step 1: f or ∇f overflowed at (")
