@@ -287,11 +287,8 @@ class RunGroup:
     def _cause(point: np.ndarray, value: float, grad: np.ndarray) -> str:
         if not np.isfinite(point).all():
             return "the point is no longer a finite number"
-        where = f"({point[0]:.4g}, {point[1]:.4g})"
-        if np.isinf(value) or np.isinf(grad).any():
-            return f"f or ∇f overflowed at {where}"
-        if np.isnan(value) or np.isnan(grad).any():
-            return f"f or ∇f is not defined at {where}"
+        if not (np.isfinite(value) and np.isfinite(grad).all()):  # overflow or domain
+            return f"f or ∇f is not a finite number at ({point[0]:.4g}, {point[1]:.4g})"
         return f"the point left the plane (|x| or |y| > {np.abs(point).max():.3g})"
 
     def step_back(self) -> bool:
