@@ -11,11 +11,15 @@ test:
 
 lint:
 	@scripts/bootstrap.sh
-	.venv/bin/ruff check gdviz tests benchmarks main.py
+	.venv/bin/ruff check gdviz tests benchmarks packaging main.py
 
 bench:
 	@scripts/bootstrap.sh
 	QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench.py
+
+# The app as one folder (dist/gdviz/) and a .tar.gz, checked with its --self-test (Linux).
+dist:
+	@packaging/build.sh
 
 clean:
 	rm -rf .venv build dist

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pyqtgraph as pg
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from gdviz.app import style
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"  # also in the app bundle
 
 
 def configure_pyqtgraph() -> None:
@@ -23,6 +27,10 @@ def ensure_app(argv: list[str] | None = None) -> QApplication:
         app = QApplication(argv if argv is not None else sys.argv[:1])
         app.setApplicationName("gdviz")
         app.setOrganizationName("gdviz")
+        app.setDesktopFileName("gdviz")  # Wayland matches the window to gdviz.desktop
+        icon = RESOURCES / "gdviz.png"
+        if icon.exists():
+            app.setWindowIcon(QIcon(str(icon)))
         font = app.font()
         font.setPointSize(style.BASE_POINT_SIZE)
         app.setFont(font)

@@ -200,9 +200,13 @@ def _package_root() -> str:
 def main() -> None:
     """Entry point of the child process."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints must not corrupt replies
-    serve(sys.stdin.buffer, replies)
+    # A windowed app on Windows has no sys.stdout/stdin objects: use the raw descriptors.
+    out_fd = sys.stdout.fileno() if sys.stdout else 1
+    in_fd = sys.stdin.fileno() if sys.stdin else 0
+    replies = os.fdopen(os.dup(out_fd), "wb")
+    if sys.stderr:
+        os.dup2(sys.stderr.fileno(), out_fd)  # stray prints must not corrupt replies
+    serve(os.fdopen(in_fd, "rb", closefd=False), replies)
 
 
 if __name__ == "__main__":
