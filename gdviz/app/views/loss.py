@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtWidgets import QGraphicsItem
 
 from gdviz.app import style
 from gdviz.app.views.pixels import decimate_to_pixels
@@ -22,6 +23,8 @@ class LossView(pg.PlotWidget):
         plot.showGrid(x=True, y=True, alpha=0.25)
         plot.setMenuEnabled(False)
         plot.disableAutoRange()
+        for axis in plot.axes.values():  # its grid lines span the plot: keep them as a pixmap
+            axis["item"].setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.curves: list[pg.PlotDataItem] = []
         self.log_scale = False
 
