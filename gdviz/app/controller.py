@@ -57,7 +57,6 @@ class Controller(QObject):
     sigRunsReset = Signal()  # the set of runs changed: views rebuild their items
     sigStepped = Signal()  # runs advanced or stepped back
     sigPlayingChanged = Signal(bool)
-    sigNotice = Signal(str)  # a one-line message for the status bar
 
     def __init__(self, compiler: Any = None, owns_compiler: bool = False,
                  parent: QObject | None = None) -> None:
@@ -182,10 +181,6 @@ class Controller(QObject):
 
         task.signals.done.connect(finished)
         self._pool.start(task)
-
-    def wait_idle(self, msecs: int = 10_000) -> bool:
-        """Block until background work is done (for shutdown, tests and scripts)."""
-        return self._pool.waitForDone(msecs)
 
     # -- runs ------------------------------------------------------------------------
     def set_start(self, x: float, y: float, add: bool = False) -> None:

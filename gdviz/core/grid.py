@@ -18,9 +18,6 @@ class ViewRange:
     ymin: float = -3.0
     ymax: float = 3.0
 
-    def contains(self, x: float, y: float) -> bool:
-        return self.xmin <= x <= self.xmax and self.ymin <= y <= self.ymax
-
 
 @dataclass(frozen=True)
 class Grid:
