@@ -137,7 +137,7 @@ class RunGroup:
             }
         )
         self.causes: list[str] = [""] * len(starts)
-        self.last_info = StepInfo()
+        self._proposal: tuple | None = None  # the update from the current tick, once known
 
     # -- reading ---------------------------------------------------------------------
     @property
@@ -217,13 +217,22 @@ class RunGroup:
         return grads + sigma * noise
 
     def _update(self) -> tuple[np.ndarray, Any, StepInfo]:
-        """The optimizer's update from the current tick (pure: nothing is stored)."""
+        """The optimizer's update from the current tick.
+
+        It is a pure function of (history size, settings), so the result is kept: the
+        views' preview of the next step and the step itself cost one update, not two.
+        """
+        key = (self._history.size, id(self.settings), self.settings)
+        if self._proposal is not None and self._proposal[0] == key:
+            return self._proposal[1]
         steps = self.steps
         lr = self.settings.schedule.lr_at(self.settings.lr, steps)
         with np.errstate(all="ignore"):
-            return self.optimizer.update(
+            result = self.optimizer.update(
                 self.points, self._noisy(self.grads, steps), self.state, lr,
                 self.settings.hyperparams(), self.objective)
+        self._proposal = (key, result)
+        return result
 
     def proposed_step(self) -> tuple[np.ndarray, StepInfo]:
         """The points the optimizer would move to next, without taking the step."""
@@ -280,7 +289,6 @@ class RunGroup:
             mask = keep.reshape((-1,) + (1,) * (old.ndim - 1))
             row[f"state.{name}"] = np.where(mask, old, new)
         self._history.append(row)
-        self.last_info = info
         return True
 
     @staticmethod
