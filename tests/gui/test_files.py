@@ -118,3 +118,25 @@ def test_trajectories_export(qtbot, window, tmp_path):
     data = json.loads(path.read_text())
     assert [r["optimizer"] for r in data["runs"]] == ["gd", "adam"]
     assert len(data["runs"][0]["steps"]) == 16
+
+
+def test_copy_map_image_to_clipboard(qtbot, window):
+    from PySide6.QtGui import QGuiApplication
+
+    from gdviz.app.exporting import copy_image
+
+    copy_image(window.contour)
+    image = QGuiApplication.clipboard().image()
+    assert not image.isNull() and image.width() == window.contour.width()
+
+
+def test_lesson_mode_hides_locked_controls(qtbot, window):
+    window.lock_actions["functionEdit"].setChecked(True)
+    window.lock_actions["raceTab"].setChecked(True)
+    assert window.function_edit.isVisible()  # locks apply in lesson mode only
+    window.lesson_mode_action.setChecked(True)
+    assert not window.function_edit.isVisible()
+    assert not window.controls.tabs.isTabVisible(1)
+    assert window.controls.learning_rate_spin.isVisible()  # not locked
+    window.lesson_mode_action.setChecked(False)
+    assert window.function_edit.isVisible() and window.controls.tabs.isTabVisible(1)
