@@ -84,6 +84,14 @@ class RunItems:
             self._drawn[name] = key
             getattr(self, name).setData(*lines.T)
 
+    def dispose(self, plot: pg.PlotItem) -> None:
+        """Take the items off the plot and cut their signal connections: a connection keeps
+        its slot (and what the slot refers to) alive from C++, where the garbage collector
+        cannot see it, so without this every reset leaked the old run's items."""
+        self.path.visibleChanged.disconnect()
+        for item in self.items:
+            plot.removeItem(item)
+
     def _follow_path(self) -> None:
         """Hiding a run (legend click) hides its marker and arrows too."""
         for item in self.items[1:]:
@@ -197,10 +205,9 @@ class ContourView(pg.PlotWidget):
     def set_runs(self, labels: list[str], starts: list[tuple[float, float]]) -> None:
         """Replace the run items: one per label, coloured in order."""
         plot = self.getPlotItem()
-        for run in self.runs:
-            for item in run.items:
-                plot.removeItem(item)
         self.legend.clear()
+        for run in self.runs:
+            run.dispose(plot)
         self.runs = [RunItems(plot, style.run_colour(i), label) for i, label in enumerate(labels)]
         for run, (x, y) in zip(self.runs, starts, strict=True):
             run.start.setData([x], [y])
