@@ -216,6 +216,7 @@ class MainWindow(QMainWindow):
         self.contour.sigClicked.connect(lambda x, y, shift: c.set_start(x, y, add=shift))
         self.contour.sigHovered.connect(self._on_hover)
         self.contour.sigViewChanged.connect(c.set_view)
+        self.contour.sigRunVisibility.connect(self.loss.set_visible)
         controls.play_button.clicked.connect(c.toggle_play)
         controls.step_button.clicked.connect(lambda: c.step())
         controls.step_back_button.clicked.connect(c.step_back)
@@ -343,9 +344,6 @@ class MainWindow(QMainWindow):
         starts = [tuple(p) for g in groups for p in g.column("points")[0]]
         self.contour.set_runs(self.run_labels(), starts)
         self.loss.set_runs(len(starts))
-        for i, run in enumerate(self.contour.runs):
-            run.path.visibleChanged.connect(
-                lambda i=i, run=run: self.loss.set_visible(i, run.path.isVisible()))
         self._on_stepped()
 
     def _on_stepped(self) -> None:

@@ -58,6 +58,7 @@ class RunItems:
 
     def __init__(self, plot: pg.PlotItem, colour: str, label: str) -> None:
         pen = pg.mkPen(colour, width=2.5)
+        self.visibility_changed = None  # called with the path's visibility (legend clicks)
         self.path = pg.PlotDataItem(
             pen=pen, symbol="o", symbolSize=6, symbolBrush=colour, symbolPen=None,
             name=label, shadowPen=pg.mkPen((0, 0, 0, 160), width=4.5),
@@ -84,18 +85,29 @@ class RunItems:
             self._drawn[name] = key
             getattr(self, name).setData(*lines.T)
 
-    def dispose(self, plot: pg.PlotItem) -> None:
-        """Take the items off the plot and cut their signal connections: a connection keeps
-        its slot (and what the slot refers to) alive from C++, where the garbage collector
-        cannot see it, so without this every reset leaked the old run's items."""
-        self.path.visibleChanged.disconnect()
+    def reuse(self, label: str, start: tuple[float, float]) -> None:
+        """Show a new run with these items (made once: creating them is slow)."""
+        self.path.opts["name"] = label
+        self._drawn.clear()
+        for name in ("step_arrow", "momentum_arrow", "adaptive_glyph"):
+            self.set_lines(name, np.empty((0, 2)))
+        self.path.setData([start[0]], [start[1]])
+        self.start.setData([start[0]], [start[1]])
         for item in self.items:
-            plot.removeItem(item)
+            item.setVisible(True)
+
+    def retire(self) -> None:
+        """Hide the items until a later run needs them."""
+        for item in self.items:
+            item.setVisible(False)
 
     def _follow_path(self) -> None:
         """Hiding a run (legend click) hides its marker and arrows too."""
+        visible = self.path.isVisible()
         for item in self.items[1:]:
-            item.setVisible(self.path.isVisible())
+            item.setVisible(visible)
+        if self.visibility_changed is not None:
+            self.visibility_changed(visible)
 
 
 class ContourView(pg.PlotWidget):
@@ -104,6 +116,7 @@ class ContourView(pg.PlotWidget):
     sigClicked = Signal(float, float, bool)  # x, y, shift held
     sigHovered = Signal(float, float)  # cursor position in data coordinates
     sigViewChanged = Signal(object)  # ViewRange after zoom or pan settles
+    sigRunVisibility = Signal(int, bool)  # a run was hidden or shown (legend click)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -146,7 +159,8 @@ class ContourView(pg.PlotWidget):
                   *(axis["item"] for axis in plot.axes.values())]
         for item in cached:
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.runs: list[RunItems] = []
+        self.runs: list[RunItems] = []  # the runs shown: the first items of the pool
+        self._pool: list[RunItems] = []
         self.show_gradient = True
         self.show_step = True
         self.show_momentum = True
@@ -203,14 +217,20 @@ class ContourView(pg.PlotWidget):
                 xRange=(view.xmin, view.xmax), yRange=(view.ymin, view.ymax), padding=0)
 
     def set_runs(self, labels: list[str], starts: list[tuple[float, float]]) -> None:
-        """Replace the run items: one per label, coloured in order."""
+        """Show one run per label, coloured in order (items are reused, not remade)."""
         plot = self.getPlotItem()
+        while len(self._pool) < len(labels):
+            index = len(self._pool)
+            run = RunItems(plot, style.run_colour(index), labels[index])
+            run.visibility_changed = lambda on, i=index: self.sigRunVisibility.emit(i, on)
+            self._pool.append(run)
         self.legend.clear()
-        for run in self.runs:
-            run.dispose(plot)
-        self.runs = [RunItems(plot, style.run_colour(i), label) for i, label in enumerate(labels)]
-        for run, (x, y) in zip(self.runs, starts, strict=True):
-            run.start.setData([x], [y])
+        for run, label, start in zip(self._pool, labels, starts, strict=False):
+            run.reuse(label, start)
+            self.legend.addItem(run.path, label)
+        for run in self._pool[len(labels):]:
+            run.retire()
+        self.runs = self._pool[: len(labels)]
         self.gradient_arrows.setData([], [])
         for label in (self.gradient_label, self.step_label):
             label.hide()

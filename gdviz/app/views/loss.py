@@ -25,17 +25,21 @@ class LossView(pg.PlotWidget):
         plot.disableAutoRange()
         for axis in plot.axes.values():  # its grid lines span the plot: keep them as a pixmap
             axis["item"].setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.curves: list[pg.PlotDataItem] = []
+        self.curves: list[pg.PlotDataItem] = []  # the runs' curves: the first of the pool
+        self._pool: list[pg.PlotDataItem] = []
         self.log_scale = False
 
     def set_runs(self, count: int) -> None:
-        """One curve per run, coloured like its path."""
+        """One curve per run, coloured like its path (curves are reused, not remade)."""
         plot = self.getPlotItem()
-        for curve in self.curves:
-            plot.removeItem(curve)
-        self.curves = [
-            plot.plot(pen=pg.mkPen(style.run_colour(i), width=2.5)) for i in range(count)
-        ]
+        while len(self._pool) < count:
+            self._pool.append(plot.plot(pen=pg.mkPen(style.run_colour(len(self._pool)),
+                                                     width=2.5)))
+        for index, curve in enumerate(self._pool):
+            curve.setData([], [])
+            curve.drawn_key = None
+            curve.setVisible(index < count)
+        self.curves = self._pool[:count]
 
     def set_log_scale(self, on: bool) -> None:
         self.log_scale = on
@@ -43,7 +47,9 @@ class LossView(pg.PlotWidget):
         self.getPlotItem().getViewBox().setYRange(0, 1e-300)  # refit at the next update
 
     def set_visible(self, index: int, visible: bool) -> None:
-        self.curves[index].setVisible(visible)
+        """Follow a run hidden or shown on the map (legend click)."""
+        if index < len(self.curves):
+            self.curves[index].setVisible(visible)
 
     def update_runs(self, losses: list[np.ndarray]) -> None:
         """Redraw the curves; the axes move only when the data leaves them (cheap frames)."""
