@@ -20,7 +20,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
 
 FUNCTIONS = {
     "ripples": "(x-1)^2 + 2(y-2)^2 + 0.5 sin(3x) sin(3y)",

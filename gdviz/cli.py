@@ -332,12 +332,14 @@ def _run_window() -> int:
     from PySide6.QtWidgets import QMessageBox
 
     from gdviz.app import create_window, ensure_app
+    from gdviz.app.crash import install_exception_hook
     from gdviz.app.session_store import SessionStore
 
     app = ensure_app()
     store = SessionStore()
     crashed = store.open()
     window = create_window()
+    install_exception_hook(window)  # a failure is logged and shown; the lecture goes on
     window.show()
     saved = store.load()
     if saved is not None:

@@ -154,7 +154,7 @@ def report(exc_info: ExcInfo, where: str | None = None,
         path = log_file()
         if count <= MAX_REPEATS:
             if count == MAX_REPEATS:
-                entry += "(this error happened 5 times; further repeats are not logged)\n\n"
+                entry += f"(seen {count} times; further repeats are not logged)\n\n"
             path = write_log(entry)
             _echo(exc_info)
         _notify(where, path, window)

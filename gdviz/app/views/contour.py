@@ -10,6 +10,7 @@ from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from gdviz.app import style
+from gdviz.app.crash import guarded
 from gdviz.app.views.pixels import decimate_to_pixels
 from gdviz.core.grid import Grid, ViewRange
 
@@ -200,6 +201,7 @@ class ContourView(pg.PlotWidget):
         return self.mapFromScene(scene)
 
     # -- drawing ---------------------------------------------------------------------
+    @guarded("the contour map")
     def show_grid(self, grid: Grid, reset_range: bool) -> None:
         """Draw f's image, isolines and colour bar; optionally frame the grid's view."""
         self._grid = grid
@@ -235,6 +237,7 @@ class ContourView(pg.PlotWidget):
         for label in (self.gradient_label, self.step_label):
             label.hide()
 
+    @guarded("the contour map")
     def update_runs(self, frames: list[RunFrame]) -> None:
         """Redraw paths and, for running runs, the arrows that explain the next step."""
         width = self._view_width()

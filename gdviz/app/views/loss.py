@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QGraphicsItem
 
 from gdviz.app import style
+from gdviz.app.crash import guarded
 from gdviz.app.views.pixels import decimate_to_pixels
 
 
@@ -51,6 +52,7 @@ class LossView(pg.PlotWidget):
         if index < len(self.curves):
             self.curves[index].setVisible(visible)
 
+    @guarded("the loss plot")
     def update_runs(self, losses: list[np.ndarray]) -> None:
         """Redraw the curves; the axes move only when the data leaves them (cheap frames)."""
         shown = []

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
+from gdviz.app.crash import guarded
+
 
 class MathsPanel(QWidget):
     """Typeset f, ∂f/∂x, ∂f/∂y; the Hessian is computed only when asked for."""
@@ -38,6 +40,7 @@ class MathsPanel(QWidget):
         self.label.setText("<i>differentiating…</i>")
         self.hessian_label.clear()
 
+    @guarded("the maths panel")
     def show_maths(self, parts: dict[str, str]) -> None:
         """Show HTML for the keys f, dfdx and dfdy."""
         rows = [("f(x, y)", parts["f"]), ("∂f/∂x", parts["dfdx"]), ("∂f/∂y", parts["dfdy"])]
@@ -50,6 +53,7 @@ class MathsPanel(QWidget):
         if self.hessian_button.isChecked():
             self.sigHessianRequested.emit()
 
+    @guarded("the maths panel")
     def show_hessian(self, html: str) -> None:
         self.hessian_label.setText(f"<div style='font-size:12pt'><b>Hessian</b> {html}</div>")
 
