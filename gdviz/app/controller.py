@@ -21,6 +21,7 @@ from gdviz.core.lesson import Lesson
 from gdviz.core.presets import DEFAULT_PRESET, Preset
 from gdviz.core.runs import RunGroup, RunSettings, Session
 
+MAX_RUNS = 16  # more would clutter the map and slow every frame
 FRAME_MS = 16  # the timer never ticks faster than ~60 frames per second
 
 
@@ -189,14 +190,18 @@ class Controller(QObject):
         self.restart()
 
     def restart(self) -> None:
-        """Reset every run to its start point with the current settings."""
+        """Reset every run to its start point with the current settings.
+
+        At most MAX_RUNS runs (starts × raced methods) exist: the oldest starts go first.
+        """
         self.pause()
+        methods = self.race or [self.settings.optimizer]
+        self.starts = self.starts[-max(1, MAX_RUNS // len(methods)):]
         if self.objective is None:
             self.session = None
             self.sigRunsReset.emit()
             return
         session = Session(self.objective)
-        methods = self.race or [self.settings.optimizer]
         starts = np.array(self.starts, dtype=float)
         for name in methods:
             session.add(starts, replace(self.settings, optimizer=name, hyper=self._hyper_for(name)))

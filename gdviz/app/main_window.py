@@ -6,7 +6,7 @@ import html
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -50,8 +50,9 @@ def run_frames(group: RunGroup) -> list[RunFrame]:
     lr = group.settings.schedule.lr_at(group.settings.lr, group.steps)
     frames = []
     for row in range(group.size):
-        momentum = None if info.velocity is None else -lr[row] * info.velocity[row]
-        adaptive = None if info.effective_lr is None else info.effective_lr[row] / lr[row]
+        with np.errstate(all="ignore"):  # a diverging run's buffers may overflow: drawn as is
+            momentum = None if info.velocity is None else -lr[row] * info.velocity[row]
+            adaptive = None if info.effective_lr is None else info.effective_lr[row] / lr[row]
         frames.append(RunFrame(group.path(row), group.grads[row], proposed[row],
                                bool(group.status[row] == RUNNING), momentum, adaptive))
     return frames
@@ -196,6 +197,12 @@ class MainWindow(QMainWindow):
             action = QAction(title, self, shortcut=keys)
             action.triggered.connect(lambda _=False, d=delta: self.change_text_size(d))
             view_menu.addAction(action)
+        # Window-wide keys; holding → or ← repeats (button shortcuts would merge presses).
+        c = self.controller
+        for key, slot in (("Space", c.toggle_play), ("Right", lambda: c.step()),
+                          ("Left", c.step_back), ("R", c.restart)):
+            QShortcut(QKeySequence(key), self, activated=slot,
+                      autoRepeat=key in ("Left", "Right"))
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About gdviz", self)
         about.triggered.connect(self.show_about)

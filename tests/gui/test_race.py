@@ -96,3 +96,18 @@ def test_shift_click_adds_a_start(qtbot, window):
     group = window.controller.groups[0]
     assert group.size == 2
     np.testing.assert_allclose(group.points, [[1, 1], [-1, 0.5]], atol=0.03)
+
+
+def test_runs_are_capped_and_held_keys_repeat(qtbot, window):
+    from gdviz.app.controller import MAX_RUNS
+    from gdviz.core.optimizers import OPTIMIZERS
+
+    window.controls.set_race_selection(list(OPTIMIZERS))
+    for i in range(5):
+        click_map(qtbot, window, 0.5 * i, 1.0, Qt.KeyboardModifier.ShiftModifier)
+    assert sum(g.size for g in window.controller.groups) <= MAX_RUNS
+    window.controls.set_race_selection([])
+    click_map(qtbot, window, 1.0, 3.0)
+    for _ in range(10):  # ten quick presses of → are ten steps, not a merged few
+        qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert window.controller.groups[0].ticks == 10

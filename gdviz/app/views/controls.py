@@ -235,8 +235,7 @@ class ControlsPanel(QWidget):
 
     def _button(self, name: str, text: str, shortcut: str, tip: str) -> QPushButton:
         button = QPushButton(text, objectName=name)
-        button.setShortcut(shortcut)
-        button.setToolTip(f"{tip} ({shortcut})")
+        button.setToolTip(f"{tip} ({shortcut})")  # the window owns the shortcuts
         button.setMinimumHeight(34)
         return button
 
