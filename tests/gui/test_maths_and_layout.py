@@ -1,5 +1,6 @@
 """The maths panel, hover read-out and the 1280×720 projector layout."""
 
+import numpy as np
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
@@ -54,3 +55,15 @@ def test_everything_fits_a_1280x720_projector(qtbot, window):
         assert widget.width() >= hint.width() and widget.height() >= hint.height(), name
     assert window.contour.height() >= 450 and window.loss.height() >= 120
     assert window.minimumSizeHint().height() <= 720
+
+
+def test_log_scale_loss_plot(qtbot, window):
+    type_function(qtbot, window, "x^2 + 3y^2")
+    wait_ready(qtbot, window, "x^2 + 3y^2")
+    window.controller.step(30)
+    window.log_check.setChecked(True)
+    window.controller.step(1)
+    (_, _), (y0, y1) = window.loss.getPlotItem().getViewBox().viewRange()
+    values = window.controller.groups[0].losses(0)
+    assert y0 <= float(np.log10(values.min())) and float(np.log10(values.max())) <= y1
+    assert y1 - y0 < 10  # fitted in decades, not stretched to 1e-300

@@ -29,6 +29,7 @@ class LossView(pg.PlotWidget):
         self.curves: list[pg.PlotDataItem] = []  # the runs' curves: the first of the pool
         self._pool: list[pg.PlotDataItem] = []
         self.log_scale = False
+        self._refit = False
 
     def set_runs(self, count: int) -> None:
         """One curve per run, coloured like its path (curves are reused, not remade)."""
@@ -45,7 +46,7 @@ class LossView(pg.PlotWidget):
     def set_log_scale(self, on: bool) -> None:
         self.log_scale = on
         self.getPlotItem().setLogMode(y=on)
-        self.getPlotItem().getViewBox().setYRange(0, 1e-300)  # refit at the next update
+        self._refit = True  # the y axis changes units: fit it at the next update
 
     def set_visible(self, index: int, visible: bool) -> None:
         """Follow a run hidden or shown on the map (legend click)."""
@@ -91,7 +92,8 @@ class LossView(pg.PlotWidget):
         if self.log_scale:
             lo, hi = np.log10(lo), np.log10(hi)
         span = max(hi - lo, 1e-12 * max(1.0, abs(hi)))
-        if lo < y0 or hi > y1 or (y1 - y0) > 3 * span:
+        if self._refit or lo < y0 or hi > y1 or (y1 - y0) > 3 * span:
+            self._refit = False
             box.setYRange(lo - 0.08 * span, hi + 0.08 * span, padding=0)
 
     def values(self, index: int) -> np.ndarray:
