@@ -7,6 +7,7 @@ each timer tick the core steps → views append.
 
 from __future__ import annotations
 
+import gc
 import math
 from collections.abc import Callable
 from dataclasses import replace
@@ -81,6 +82,7 @@ class Controller(QObject):
         self.session: Session | None = None
         self.steps_per_second = 20.0
         self._play_when_ready = False
+        self._frozen = False
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
 
@@ -150,6 +152,11 @@ class Controller(QObject):
         if error is not None:
             self.sigFunctionError.emit(error)
             return
+        if self.objective is None and not self._frozen:
+            # Everything imported so far (Qt, pyqtgraph, sympy) lives as long as the app:
+            # keep it out of the garbage collector's full passes, which would stall frames.
+            gc.freeze()
+            self._frozen = True
         self.objective = result
         self.sigFunctionChanged.emit(result)
         self.restart()

@@ -89,13 +89,15 @@ class RunItems:
     def reuse(self, label: str, start: tuple[float, float]) -> None:
         """Show a new run with these items (made once: creating them is slow)."""
         self.path.opts["name"] = label
-        self._drawn.clear()
+        self._drawn.pop("path", None)  # the path is drawn by the next update_runs
         for name in ("step_arrow", "momentum_arrow", "adaptive_glyph"):
             self.set_lines(name, np.empty((0, 2)))
-        self.path.setData([start[0]], [start[1]])
-        self.start.setData([start[0]], [start[1]])
+        if self._drawn.get("start") != start:
+            self._drawn["start"] = start
+            self.start.setData([start[0]], [start[1]])
         for item in self.items:
-            item.setVisible(True)
+            if not item.isVisible():
+                item.setVisible(True)
 
     def retire(self) -> None:
         """Hide the items until a later run needs them."""
@@ -162,6 +164,7 @@ class ContourView(pg.PlotWidget):
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.runs: list[RunItems] = []  # the runs shown: the first items of the pool
         self._pool: list[RunItems] = []
+        self._legend_labels: list[str] = []
         self.show_gradient = True
         self.show_step = True
         self.show_momentum = True
@@ -226,10 +229,13 @@ class ContourView(pg.PlotWidget):
             run = RunItems(plot, style.run_colour(index), labels[index])
             run.visibility_changed = lambda on, i=index: self.sigRunVisibility.emit(i, on)
             self._pool.append(run)
-        self.legend.clear()
         for run, label, start in zip(self._pool, labels, starts, strict=False):
             run.reuse(label, start)
-            self.legend.addItem(run.path, label)
+        if labels != self._legend_labels:  # rebuilding the legend is slow: only on change
+            self.legend.clear()
+            for run, label in zip(self._pool, labels, strict=False):
+                self.legend.addItem(run.path, label)
+            self._legend_labels = list(labels)
         for run in self._pool[len(labels):]:
             run.retire()
         self.runs = self._pool[: len(labels)]
