@@ -139,11 +139,17 @@ class Controller(QObject):
         if self._compiler is None:
             from gdviz.core.compiler import compile_function
 
-            work = lambda: compile_function(text)  # noqa: E731
+            compile_text = compile_function
         else:
             if hasattr(self._compiler, "cancel"):
                 self._compiler.cancel()  # a stale compile is dropped at once
-            work = lambda: self._compiler.compile(text)  # noqa: E731
+            compile_text = self._compiler.compile
+
+        def work():
+            compiled = compile_text(text)
+            compiled.math_html()  # typeset here, off the GUI thread (it is kept)
+            return compiled
+
         self._submit(generation, work, self._on_compiled)
 
     def _on_compiled(self, generation: int, result: Any, error: ExpressionError | None) -> None:

@@ -138,6 +138,10 @@ class CompiledFunction:
 
     def math_html(self) -> dict[str, str]:
         """Rich text for f and its partial derivatives, keyed "f", "dfdx", "dfdy"."""
+        return dict(self._math_html)
+
+    @cached_property
+    def _math_html(self) -> dict[str, str]:
         gx, gy = self.gradient_exprs
         return {"f": to_html(self.expr), "dfdx": to_html(gx), "dfdy": to_html(gy)}
 

@@ -158,7 +158,9 @@ class ContourView(pg.PlotWidget):
             plot.addItem(label)
             label.hide()
         # What does not change from frame to frame is drawn once and kept as a pixmap.
-        cached = [self.image, self.isolines, self.colour_bar,
+        # The image caches in its own pixels (400²): a window resize only rescales it.
+        self.image.setCacheMode(QGraphicsItem.CacheMode.ItemCoordinateCache)
+        cached = [self.isolines, self.colour_bar,
                   *(axis["item"] for axis in plot.axes.values())]
         for item in cached:
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
