@@ -140,3 +140,19 @@ def test_lesson_mode_hides_locked_controls(qtbot, window):
     assert window.controls.learning_rate_spin.isVisible()  # not locked
     window.lesson_mode_action.setChecked(False)
     assert window.function_edit.isVisible() and window.controls.tabs.isTabVisible(1)
+
+
+def test_mp4_without_imageio_ffmpeg_says_how_to_get_it(qtbot, window, tmp_path, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_ffmpeg(name, *args, **kwargs):
+        if name == "imageio_ffmpeg":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ffmpeg)
+    assert window.files.export_animation(str(tmp_path / "a.mp4"), (320, 240), 10, 4) is None
+    assert "imageio-ffmpeg" in window.statusBar().currentMessage()
+    assert not (tmp_path / "a.mp4").exists()
