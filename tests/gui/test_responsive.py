@@ -1,8 +1,6 @@
 """Hostile input never blocks the window: the event loop keeps ticking (< 100 ms gaps)."""
 
-import time
-
-from PySide6.QtCore import QTimer
+from tests.gui.fuzz_actions import GapMeter
 
 HOSTILE = [
     "__import__('os').system('touch /tmp/gdviz-pwned')",
@@ -21,22 +19,6 @@ HOSTILE = [
 ]
 
 
-class GapMeter:
-    """Measures the longest gap between ticks of a 10 ms timer."""
-
-    def __init__(self) -> None:
-        self.last = time.perf_counter()
-        self.longest = 0.0
-        self.timer = QTimer(interval=10)
-        self.timer.timeout.connect(self._tick)
-        self.timer.start()
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        self.longest = max(self.longest, now - self.last)
-        self.last = now
-
-
 def test_hostile_typing_never_blocks_the_event_loop(qtbot, window):
     meter = GapMeter()
     edit = window.function_edit
@@ -47,5 +29,5 @@ def test_hostile_typing_never_blocks_the_event_loop(qtbot, window):
     qtbot.waitUntil(lambda: window.controller.text == "x^2 + 3y^2", timeout=10_000)
     qtbot.waitUntil(lambda: window.controller.objective is not None
                     and window.controller.objective.text == "x^2 + 3y^2", timeout=10_000)
-    meter.timer.stop()
+    meter.stop()
     assert meter.longest < 0.1, f"event loop blocked for {meter.longest * 1000:.0f} ms"
