@@ -173,13 +173,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
 
-    from gdviz.app import create_window
-    from tests.gui.fuzz_actions import wait_for
+    from tests.gui.fuzz_actions import open_ready_window
 
-    window = create_window()
-    window.show()
-    if not wait_for(lambda: window.controller.session is not None, 60):
-        print("the default lesson did not become ready", file=sys.stderr)
+    window = open_ready_window()
+    if window is None:
         return 1
     print(f"soak for {args.minutes:g} min after a {args.warmup:g} s warm-up", flush=True)
 

@@ -32,13 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from benchmarks.soak import rss_mb
-    from gdviz.app import create_window
-    from tests.gui.fuzz_actions import Fuzzer, check_still_works, wait_for
+    from tests.gui.fuzz_actions import Fuzzer, check_still_works, open_ready_window
 
-    window = create_window()
-    window.show()
-    if not wait_for(lambda: window.controller.session is not None, 60):
-        print("the default lesson did not become ready", file=sys.stderr)
+    window = open_ready_window()
+    if window is None:
         return 1
     rss_start = rss_mb()
     fuzzer = Fuzzer(window, seed=args.seed)

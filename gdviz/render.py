@@ -10,7 +10,7 @@ import numpy as np
 
 from gdviz.core.grid import ViewRange
 from gdviz.core.lesson import Lesson
-from gdviz.core.runs import Session
+from gdviz.core.runs import Session, run_labels
 
 
 def run_lesson(lesson: Lesson, objective=None) -> Session:
@@ -39,24 +39,12 @@ def fitted_view(session: Session) -> ViewRange:
     return ViewRange(lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1])
 
 
-def run_labels(session: Session) -> list[str]:
-    from gdviz.core.optimizers import get_optimizer
-
-    labels = []
-    for group in session.groups:
-        title = get_optimizer(group.settings.optimizer).title
-        starts = group.column("points")[0]
-        labels += [title if len(starts) == 1 else f"{title} ({x:.3g}, {y:.3g})"
-                   for x, y in starts]
-    return labels
-
-
 def _renderer(lesson: Lesson, session: Session, size: tuple[int, int]):
     _offscreen_app()
     from gdviz.app.exporting import FrameRenderer
 
     view = lesson.view
-    return FrameRenderer(session.objective.f, session.groups, run_labels(session), size,
+    return FrameRenderer(session.objective.f, session.groups, run_labels(session.groups), size,
                          ((view.xmin, view.xmax), (view.ymin, view.ymax)))
 
 
@@ -97,7 +85,7 @@ def render_animation(lesson: Lesson, session: Session, out: str, size: tuple[int
 def describe(session: Session) -> str:
     """Where each run went, one line per run."""
     lines = []
-    for label, (group, row) in zip(run_labels(session),
+    for label, (group, row) in zip(run_labels(session.groups),
                                    ((g, r) for g in session.groups for r in range(g.size)),
                                    strict=True):
         path = group.path(row)

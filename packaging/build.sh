@@ -21,20 +21,11 @@ libs=(libxcb-cursor.so.0:libxcb-cursor0 libxcb-icccm.so.4:libxcb-icccm4
       libwayland-cursor.so.0:libwayland-cursor0 libwayland-egl.so.1:libwayland-egl1)
 missing=()
 command -v objdump >/dev/null || missing+=(binutils)
+known=$(ldconfig -p 2>/dev/null || true)  # captured: `| grep -q` would SIGPIPE under pipefail
 for entry in "${libs[@]}"; do
-  ldconfig -p 2>/dev/null | grep -q "${entry%%:*}" || missing+=("${entry##*:}")
+  grep -q "${entry%%:*}" <<<"$known" || missing+=("${entry##*:}")
 done
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "dist: installing build packages: ${missing[*]}" >&2
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      "${missing[@]}" >/dev/null
-  else
-    echo "dist: please install: sudo apt-get install ${missing[*]}" >&2
-    command -v objdump >/dev/null || exit 1
-  fi
-fi
+scripts/apt-install-missing.sh dist "${missing[@]}" || command -v objdump >/dev/null
 
 stamp=.venv/.gdviz-dist-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then

@@ -9,20 +9,12 @@ libs=(libGL.so.1:libgl1 libEGL.so.1:libegl1 libfontconfig.so.1:libfontconfig1
       libxkbcommon.so.0:libxkbcommon0 libglib-2.0.so.0:libglib2.0-0 libdbus-1.so.3:libdbus-1-3
       libfreetype.so.6:libfreetype6)
 missing=()
+known=$(ldconfig -p 2>/dev/null || true)  # captured: `| grep -q` would SIGPIPE under pipefail
 for entry in "${libs[@]}"; do
-  ldconfig -p 2>/dev/null | grep -q "${entry%%:*}" || missing+=("${entry##*:}")
+  grep -q "${entry%%:*}" <<<"$known" || missing+=("${entry##*:}")
 done
-fc-list 2>/dev/null | grep -q . || missing+=(fonts-dejavu-core fontconfig)
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "bootstrap: installing system libraries: ${missing[*]}" >&2
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      "${missing[@]}" >/dev/null
-  else
-    echo "bootstrap: Qt needs: sudo apt-get install ${missing[*]}" >&2
-  fi
-fi
+[ -n "$(fc-list 2>/dev/null || true)" ] || missing+=(fonts-dejavu-core fontconfig)
+scripts/apt-install-missing.sh bootstrap "${missing[@]}" || true  # tests say what fails
 
 python=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then

@@ -32,7 +32,7 @@ from gdviz.core.grid import Grid, ViewRange
 from gdviz.core.lesson import LOCKABLE, Lesson, Panels
 from gdviz.core.optimizers import get_optimizer
 from gdviz.core.presets import DEFAULT_PRESET, PRESETS
-from gdviz.core.runs import RUNNING, RunGroup
+from gdviz.core.runs import RUNNING, RunGroup, run_labels
 from gdviz.core.schedules import parse_schedule
 
 LOCK_TITLES = {"functionEdit": "Function box", "presetCombo": "Presets",
@@ -337,19 +337,10 @@ class MainWindow(QMainWindow):
         self.hover_label.setText(
             f"at ({x:.4g}, {y:.4g}):  f = {value:.6g}   ∇f = ({gx:.4g}, {gy:.4g})")
 
-    def run_labels(self) -> list[str]:
-        labels = []
-        for group in self.controller.groups:
-            title = get_optimizer(group.settings.optimizer).title
-            starts = group.column("points")[0]
-            for x, y in starts:
-                labels.append(title if len(starts) == 1 else f"{title} ({x:.2g}, {y:.2g})")
-        return labels
-
     def _on_runs_reset(self) -> None:
         groups = self.controller.groups
         starts = [tuple(p) for g in groups for p in g.column("points")[0]]
-        self.contour.set_runs(self.run_labels(), starts)
+        self.contour.set_runs(run_labels(groups), starts)
         self.loss.set_runs(len(starts))
         self._on_stepped()
 

@@ -322,6 +322,17 @@ class RunGroup:
                 status[row] = RUNNING
 
 
+def run_labels(groups: list[RunGroup]) -> list[str]:
+    """One legend label per run: the method, and its start when a group has several."""
+    labels = []
+    for group in groups:
+        title = get_optimizer(group.settings.optimizer).title
+        starts = group.column("points")[0]
+        labels += [title if len(starts) == 1 else f"{title} ({x:.3g}, {y:.3g})"
+                   for x, y in starts]
+    return labels
+
+
 @dataclass
 class Session:
     """All the run groups on one objective: what the controller and the CLI drive."""

@@ -341,6 +341,18 @@ def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> bool:
     return True
 
 
+def open_ready_window(timeout: float = 60.0):
+    """A shown main window with the default lesson's gradient ready (benchmarks), or None."""
+    from gdviz.app import create_window
+
+    window = create_window()
+    window.show()
+    if not wait_for(lambda: window.controller.session is not None, timeout):
+        print("the default lesson did not become ready", file=sys.stderr)
+        return None
+    return window
+
+
 def check_still_works(window, timeout: float = 30.0) -> str | None:
     """After fuzzing: a function edit is applied, a click starts runs, a step is taken.
 
