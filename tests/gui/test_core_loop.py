@@ -62,8 +62,7 @@ def test_click_step_three_times_then_play(qtbot, window):
     np.testing.assert_allclose(group.points[0], [1.0, 1.0], atol=0.03)
     for _ in range(3):
         qtbot.mouseClick(button(window, "stepButton"), Qt.MouseButton.LeftButton)
-    path_x, _ = window.contour.runs[0].path.getData()
-    assert len(path_x) == 4
+    assert len(window.contour.layer.path(0)) == 4
     losses = window.loss.values(0)
     assert len(losses) == 4 and np.all(np.diff(losses) < 0)
     slider = window.findChild(QSlider, "speedSlider")

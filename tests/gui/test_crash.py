@@ -40,8 +40,7 @@ def notice(window):
 
 
 def path_length(window, run=0):
-    x, _ = window.contour.runs[run].path.getData()
-    return len(x)
+    return len(window.contour.layer.path(run))
 
 
 def test_exception_in_a_slot_is_logged_and_the_app_goes_on(qtbot, window, log, monkeypatch):

@@ -21,12 +21,12 @@ def test_race_four_optimizers_from_one_click(qtbot, window):
     starts = np.array([g.points[0] for g in groups])
     np.testing.assert_array_equal(starts, np.broadcast_to(starts[0], starts.shape))
     assert len(window.contour.runs) == 4 and len(window.loss.curves) == 4
-    colours = {run.path.opts["pen"].color().name() for run in window.contour.runs}
+    colours = {run.opts["pen"].color().name() for run in window.contour.runs}
     assert len(colours) == 4
     legend_labels = [label.text for _, label in window.contour.legend.items]
     assert legend_labels == ["Gradient descent", "Momentum", "Adam", "Damped Newton"]
     window.controller.step(5)
-    paths = [run.path.getData()[0] for run in window.contour.runs]
+    paths = [window.contour.layer.path(i)[:, 0] for i in range(4)]
     assert all(len(p) == 6 for p in paths)
     assert len({round(float(p[-1]), 9) for p in paths}) == 4  # they really differ
     assert "Momentum" in window.status_label.text()
@@ -40,11 +40,12 @@ def test_legend_toggles_visibility(qtbot, window):
     sample, _ = window.contour.legend.items[1]
     qtbot.mouseClick(window.contour.viewport(), Qt.MouseButton.LeftButton,
                      pos=window.contour.mapFromScene(sample.sceneBoundingRect().center()))
-    assert not run.path.isVisible()
+    assert not run.isVisible() and not window.contour.layer.is_visible(1)
     assert not window.loss.curves[1].isVisible()
     qtbot.mouseClick(window.contour.viewport(), Qt.MouseButton.LeftButton,
                      pos=window.contour.mapFromScene(sample.sceneBoundingRect().center()))
-    assert run.path.isVisible() and window.loss.curves[1].isVisible()
+    assert run.isVisible() and window.loss.curves[1].isVisible()
+    assert window.contour.layer.is_visible(1)
 
 
 def test_changing_learning_rate_mid_run_keeps_the_path(qtbot, window):
@@ -85,7 +86,7 @@ def test_step_back_undoes_every_run(qtbot, window):
     for group, points in zip(window.controller.groups, before, strict=True):
         np.testing.assert_array_equal(group.points, points)
         assert group.ticks == 4
-    assert len(window.contour.runs[0].path.getData()[0]) == 5
+    assert len(window.contour.layer.path(0)) == 5
 
 
 def test_shift_click_adds_a_start(qtbot, window):

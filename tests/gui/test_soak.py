@@ -52,4 +52,4 @@ def test_raising_the_limit_through_the_controller_stops_at_the_cap(window, monke
     group = c.groups[0]
     assert group.ticks == 200 and (group.status != RUNNING).all()
     assert int(group.steps.max()) <= 200
-    assert len(window.contour.runs[0].path.getData()[0]) <= 201
+    assert len(window.contour.layer.path(0)) <= 201

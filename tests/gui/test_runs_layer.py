@@ -1,0 +1,148 @@
+"""The runs on the map: arrows that explain each step, and paths kept as pixels."""
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QCheckBox
+
+from gdviz.app import style
+from gdviz.app.views.pixels import clip_segments, to_device
+from gdviz.app.views.runs_layer import drop_same_pixel
+from tests.gui.test_core_loop import click_map, type_function, wait_ready
+
+BOWL = "x^2 + 3y^2"
+
+
+def start_bowl(qtbot, window, optimizer="gd", lr=0.25):
+    type_function(qtbot, window, BOWL)
+    wait_ready(qtbot, window, BOWL)
+    window.controls.set_race_selection([])
+    window.controller.update_settings(optimizer=optimizer, lr=lr)
+    click_map(qtbot, window, 2.0, 0.0)
+    return window.controller.groups[0]
+
+
+def shaft(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Tail and tip of an arrow drawn as shaft, head, NaN."""
+    return lines[0], lines[1]
+
+
+def test_step_and_gradient_arrows_explain_the_next_step(qtbot, window):
+    group = start_bowl(qtbot, window)
+    window.controller.step()
+    layer = window.contour.layer
+    here = group.points[0]
+    tail, tip = shaft(layer.arrows("step")[0])
+    np.testing.assert_allclose(tail, here)
+    np.testing.assert_allclose(tip, here - 0.25 * np.array([2 * here[0], 6 * here[1]]))
+    tail, tip = shaft(layer.arrows("gradient")[0])
+    direction = (tip - tail) / np.hypot(*(tip - tail))
+    grad = np.array([2 * here[0], 6 * here[1]])
+    np.testing.assert_allclose(direction, grad / np.hypot(*grad), atol=1e-9)
+    assert len(layer.arrows("momentum")[0]) == 0 and len(layer.arrows("adaptive")[0]) == 0
+
+
+@pytest.mark.parametrize(("check", "kind"), [("showGradientCheck", "gradient"),
+                                             ("showStepCheck", "step")])
+def test_each_arrow_can_be_switched_off(qtbot, window, check, kind):
+    start_bowl(qtbot, window)
+    window.controller.step()
+    assert len(window.contour.layer.arrows(kind)[0])
+    window.findChild(QCheckBox, check).click()
+    assert len(window.contour.layer.arrows(kind)[0]) == 0
+    window.findChild(QCheckBox, check).click()
+    assert len(window.contour.layer.arrows(kind)[0])
+
+
+def test_momentum_shows_velocity_and_adam_its_per_axis_rate(qtbot, window):
+    group = start_bowl(qtbot, window, "momentum", lr=0.05)
+    start = group.points[0].copy()
+    window.controller.step(2)
+
+    def grad(p):
+        return np.array([2 * p[0], 6 * p[1]])
+
+    # torch SGD, momentum 0.9: b₁ = g₀, x₁ = x₀ − η b₁; b₂ = 0.9 b₁ + g₁, x₂ = x₁ − η b₂;
+    # the arrow shows the velocity the next step will carry: −η (0.9 b₂ + g₂).
+    b1 = grad(start)
+    x1 = start - 0.05 * b1
+    b2 = 0.9 * b1 + grad(x1)
+    x2 = x1 - 0.05 * b2
+    tail, tip = shaft(window.contour.layer.arrows("momentum")[0])
+    np.testing.assert_allclose(tail, x2)
+    np.testing.assert_allclose(tip - tail, -0.05 * (0.9 * b2 + grad(x2)))
+    window.controller.update_settings(optimizer="adam")
+    click_map(qtbot, window, 2.0, 1.0)
+    window.controller.step(2)
+    glyph = window.contour.layer.arrows("adaptive")[0]
+    assert len(glyph) > 10  # an ellipse around the current point
+    centre = (glyph.min(0) + glyph.max(0)) / 2
+    np.testing.assert_allclose(centre, window.controller.groups[0].points[0], atol=1e-9)
+
+
+def pixel_colour(window, x, y) -> QColor:
+    image = window.contour.grab().toImage()
+    point = window.contour.data_to_viewport(x, y)
+    ratio = image.devicePixelRatio()
+    return image.pixelColor(round(point.x() * ratio), round(point.y() * ratio))
+
+
+def near(colour: QColor, target: str) -> bool:
+    other = QColor(target)
+    return max(abs(colour.red() - other.red()), abs(colour.green() - other.green()),
+               abs(colour.blue() - other.blue())) < 40
+
+
+def test_paths_grow_on_screen_and_step_back_erases(qtbot, window):
+    start_bowl(qtbot, window, lr=0.3)  # x: 2 → 0.8 → 0.32 along y = 0
+    window.findChild(QCheckBox, "showStepCheck").click()  # only the path on y = 0
+    window.findChild(QCheckBox, "showGradientCheck").click()
+    colour = style.run_colour(0)
+    assert not near(pixel_colour(window, 1.4, 0.0), colour)
+    window.controller.step()
+    assert near(pixel_colour(window, 1.4, 0.0), colour)
+    window.controller.step()  # drawn on top of the kept pixels
+    assert near(pixel_colour(window, 1.4, 0.0), colour)
+    assert near(pixel_colour(window, 0.55, 0.0), colour)
+    window.controller.step_back()
+    assert near(pixel_colour(window, 1.4, 0.0), colour)
+    assert not near(pixel_colour(window, 0.55, 0.0), colour)
+
+
+def test_hidden_run_leaves_the_map(qtbot, window):
+    start_bowl(qtbot, window, lr=0.3)
+    window.findChild(QCheckBox, "showStepCheck").click()
+    window.findChild(QCheckBox, "showGradientCheck").click()
+    window.controller.step()
+    assert near(pixel_colour(window, 1.4, 0.0), style.run_colour(0))
+    window.contour.runs[0].setVisible(False)  # what a legend click does
+    assert not near(pixel_colour(window, 1.4, 0.0), style.run_colour(0))
+
+
+def test_zoom_redraws_the_kept_path(qtbot, window):
+    start_bowl(qtbot, window, lr=0.3)
+    window.findChild(QCheckBox, "showStepCheck").click()
+    window.findChild(QCheckBox, "showGradientCheck").click()
+    window.controller.step()
+    box = window.contour.getPlotItem().getViewBox()
+    box.setRange(xRange=(0, 3), yRange=(-1, 1), padding=0)
+    assert near(pixel_colour(window, 1.4, 0.0), style.run_colour(0))
+    assert not near(pixel_colour(window, 1.4, 0.5), style.run_colour(0))
+
+
+def test_one_point_per_pixel_moved():
+    points = np.array([[0.1, 0.1], [0.5, 0.9], [1.2, 0.5], [1.3, 0.6], [5.0, 5.0], [5.1, 5.1]])
+    np.testing.assert_array_equal(drop_same_pixel(points), points[[0, 2, 4, 5]])
+    np.testing.assert_array_equal(drop_same_pixel(points[1:], before=points[0]),
+                                  points[[2, 4, 5]])
+
+
+def test_far_off_segments_are_clipped_keeping_their_direction():
+    points = np.array([[0.0, 0.0], [1e300, 1e300], [np.nan, 0.0], [1.0, 2.0], [3.0, 4.0]])
+    segments = clip_segments(points, 100.0)
+    np.testing.assert_allclose(segments, [[0, 0, 100, 100], [1, 2, 3, 4]])
+
+
+def test_data_to_device_is_the_affine_map():
+    affine = (2.0, 0.0, 0.0, -3.0, 10.0, 20.0)  # QTransform m11 m12 m21 m22 dx dy
+    np.testing.assert_allclose(to_device(np.array([[1.0, 1.0]]), affine), [[12.0, 17.0]])
