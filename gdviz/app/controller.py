@@ -7,8 +7,12 @@ each timer tick the core steps → views append.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import math
+import os
+import sys
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -30,6 +34,13 @@ class _Signals(QObject):
     done = Signal(int, object, object)  # generation, result, error
 
 
+def lower_thread_priority(niceness: int = 5) -> None:
+    """Let the GUI thread go first when cores are scarce (Linux threads have their own nice)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+
+
 class _Task(QRunnable):
     """Run ``work()`` on a pool thread and deliver (generation, result, error) queued."""
 
@@ -40,6 +51,7 @@ class _Task(QRunnable):
         self.work = work
 
     def run(self) -> None:
+        lower_thread_priority()
         try:
             result, error = self.work(), None
         except ExpressionError as exc:

@@ -25,7 +25,7 @@ from gdviz.app import style
 from gdviz.app.controller import Controller
 from gdviz.app.views.contour import ContourView, RunFrame
 from gdviz.app.views.controls import ControlsPanel
-from gdviz.app.views.loss import LossView
+from gdviz.app.views.loss import GRID_COLOURS, LossView
 from gdviz.app.views.maths import MathsPanel
 from gdviz.core.expression import ExpressionError
 from gdviz.core.grid import Grid, ViewRange
@@ -464,9 +464,10 @@ class MainWindow(QMainWindow):
         background, foreground = ("#1e1e1e", "#e8e8e8") if dark else ("w", "k")
         for plot in (self.contour, self.loss):
             plot.setBackground(background)
-            for axis in plot.getPlotItem().axes.values():
-                axis["item"].setPen(foreground)
-                axis["item"].setTextPen(foreground)
+        for axis in self.contour.getPlotItem().axes.values():
+            axis["item"].setPen(foreground)
+            axis["item"].setTextPen(foreground)
+        self.loss.set_colours(foreground, GRID_COLOURS[name])
         self.setStyleSheet(
             "QWidget { background: #2b2b2b; color: #e8e8e8; }"
             "QLineEdit, QComboBox, QAbstractSpinBox { background: #1e1e1e; }" if dark else "")

@@ -26,6 +26,7 @@ from gdviz.core.expression import ExpressionError, parse
 
 _HEADER = struct.Struct("!I")
 WORKER_FLAG = "--compile-worker"
+CHILD_NICENESS = 10  # the child's lower scheduling priority (Unix nice)
 
 
 def worker_command() -> list[str]:
@@ -200,6 +201,8 @@ def _package_root() -> str:
 def main() -> None:
     """Entry point of the child process."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(AttributeError, OSError):  # not on Windows
+        os.nice(CHILD_NICENESS)  # on a busy machine the window's process goes first
     # A windowed app on Windows has no sys.stdout/stdin objects: use the raw descriptors.
     out_fd = sys.stdout.fileno() if sys.stdout else 1
     in_fd = sys.stdin.fileno() if sys.stdin else 0
