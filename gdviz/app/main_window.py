@@ -347,7 +347,7 @@ class MainWindow(QMainWindow):
     def _on_stepped(self) -> None:
         """Redraw paths and arrows now; loss plot and status follow at most 20 times/s."""
         groups = self.controller.groups
-        if groups and len(self.contour.runs) == sum(g.size for g in groups):
+        if groups and self.contour.run_count == sum(g.size for g in groups):
             self.contour.update_runs([frame for g in groups for frame in run_frames(g)])
         if not self.controller.playing:
             self._update_panels()
@@ -482,6 +482,7 @@ class MainWindow(QMainWindow):
         for plot in (self.contour, self.loss):
             for axis in plot.getPlotItem().axes.values():
                 axis["item"].setStyle(tickFont=tick_font)
+        self.contour.legend.set_point_size(font.pointSize())
 
     # -- lifetime --------------------------------------------------------------------
     def start(self) -> None:

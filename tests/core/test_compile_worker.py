@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gdviz.core.compile_worker import CompileWorker
+from gdviz.core.compile_worker import CHILD_NICENESS, CompileWorker
 from gdviz.core.compiler import compile_function
 from gdviz.core.expression import ExpressionError
 
@@ -145,3 +145,12 @@ def test_cancel_abandons_a_compile_at_once():
         assert errors == ["the compile was interrupted; try again"]
         worker._child_delay = 0.0
         assert worker.compile("x*y").value_and_gradient_at(2.0, 3.0) == (6.0, (3.0, 2.0))
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="Unix scheduling priority")
+def test_child_yields_the_cores_to_the_window():
+    with CompileWorker() as worker:
+        worker.compile("x^2 + y^2")  # the child has set its priority by its first reply
+        child = worker._process.pid
+        assert os.getpriority(os.PRIO_PROCESS, child) == min(
+            19, os.getpriority(os.PRIO_PROCESS, 0) + CHILD_NICENESS)

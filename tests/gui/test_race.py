@@ -20,11 +20,11 @@ def test_race_four_optimizers_from_one_click(qtbot, window):
     assert [g.settings.optimizer for g in groups] == RACE
     starts = np.array([g.points[0] for g in groups])
     np.testing.assert_array_equal(starts, np.broadcast_to(starts[0], starts.shape))
-    assert len(window.contour.runs) == 4 and len(window.loss.curves) == 4
-    colours = {run.opts["pen"].color().name() for run in window.contour.runs}
+    assert window.contour.run_count == 4 and len(window.loss.curves) == 4
+    colours = {colour.name() for colour in window.contour.legend.colours}
     assert len(colours) == 4
-    legend_labels = [label.text for _, label in window.contour.legend.items]
-    assert legend_labels == ["Gradient descent", "Momentum", "Adam", "Damped Newton"]
+    assert window.contour.legend.labels == ["Gradient descent", "Momentum", "Adam",
+                                            "Damped Newton"]
     window.controller.step(5)
     paths = [window.contour.layer.path(i)[:, 0] for i in range(4)]
     assert all(len(p) == 6 for p in paths)
@@ -35,17 +35,17 @@ def test_race_four_optimizers_from_one_click(qtbot, window):
 def test_legend_toggles_visibility(qtbot, window):
     window.controls.set_race_selection(["gd", "adam"])
     click_map(qtbot, window, 1.0, 3.0)
-    assert len(window.contour.runs) == 2
-    run = window.contour.runs[1]
-    sample, _ = window.contour.legend.items[1]
-    qtbot.mouseClick(window.contour.viewport(), Qt.MouseButton.LeftButton,
-                     pos=window.contour.mapFromScene(sample.sceneBoundingRect().center()))
-    assert not run.isVisible() and not window.contour.layer.is_visible(1)
+    assert window.contour.run_count == 2
+    legend, layer = window.contour.legend, window.contour.layer
+    start = window.controller.groups[0].points.copy()
+    row = window.contour.mapFromScene(legend.row_centre(1))
+    qtbot.mouseClick(window.contour.viewport(), Qt.MouseButton.LeftButton, pos=row)
+    assert legend.visible == [True, False] and not layer.is_visible(1)
     assert not window.loss.curves[1].isVisible()
-    qtbot.mouseClick(window.contour.viewport(), Qt.MouseButton.LeftButton,
-                     pos=window.contour.mapFromScene(sample.sceneBoundingRect().center()))
-    assert run.isVisible() and window.loss.curves[1].isVisible()
-    assert window.contour.layer.is_visible(1)
+    np.testing.assert_array_equal(window.controller.groups[0].points, start)  # not a start
+    qtbot.mouseClick(window.contour.viewport(), Qt.MouseButton.LeftButton, pos=row)
+    assert legend.visible == [True, True] and layer.is_visible(1)
+    assert window.loss.curves[1].isVisible()
 
 
 def test_changing_learning_rate_mid_run_keeps_the_path(qtbot, window):

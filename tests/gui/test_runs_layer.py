@@ -6,7 +6,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox
 
 from gdviz.app import style
-from gdviz.app.views.pixels import clip_segments, to_device
+from gdviz.app.views.pixels import clip_lines, clip_segments, to_device, unique_segments
 from gdviz.app.views.runs_layer import drop_same_pixel
 from tests.gui.test_core_loop import click_map, type_function, wait_ready
 
@@ -115,7 +115,7 @@ def test_hidden_run_leaves_the_map(qtbot, window):
     window.findChild(QCheckBox, "showGradientCheck").click()
     window.controller.step()
     assert near(pixel_colour(window, 1.4, 0.0), style.run_colour(0))
-    window.contour.runs[0].setVisible(False)  # what a legend click does
+    window.contour.legend.set_visible(0, False)  # what a legend click does
     assert not near(pixel_colour(window, 1.4, 0.0), style.run_colour(0))
 
 
@@ -146,3 +146,16 @@ def test_far_off_segments_are_clipped_keeping_their_direction():
 def test_data_to_device_is_the_affine_map():
     affine = (2.0, 0.0, 0.0, -3.0, 10.0, 20.0)  # QTransform m11 m12 m21 m22 dx dy
     np.testing.assert_allclose(to_device(np.array([[1.0, 1.0]]), affine), [[12.0, 17.0]])
+
+
+def test_retraced_segments_are_drawn_once():
+    zigzag = np.array([[0.2, 0.2], [50.5, 80.5], [0.4, 0.3], [50.1, 80.9], [0.3, 0.1]] * 100)
+    segments = unique_segments(zigzag)
+    assert len(segments) == 2  # there and back are one segment; the joins are another
+    np.testing.assert_array_equal(segments[0], [0.2, 0.2, 50.5, 80.5])
+
+
+def test_clipping_keeps_independent_segments_apart():
+    lines = np.array([[0.0, 0.0, 1e9, 0.0], [500.0, 500.0, 600.0, 600.0],
+                      [5e3, 5e3, 6e3, 6e3]])
+    np.testing.assert_allclose(clip_lines(lines, 1e3), [[0, 0, 1e3, 0], [500, 500, 600, 600]])

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from gdviz.app import style
 from gdviz.app.crash import guarded
+from gdviz.app.views.legend import RunLegend
 from gdviz.app.views.runs_layer import RunFrame, RunsLayer
 from gdviz.core.grid import Grid, ViewRange
 
@@ -42,12 +43,6 @@ def ellipse(centre: np.ndarray, radii: np.ndarray, segments: int = 32) -> np.nda
     return centre + np.column_stack([radii[0] * np.cos(angle), radii[1] * np.sin(angle)])
 
 
-def legend_sample(colour: str, label: str) -> pg.PlotDataItem:
-    """What the legend shows for a run; hiding it (a legend click) hides the run."""
-    return pg.PlotDataItem(pen=pg.mkPen(colour, width=2.5), symbol="o", symbolSize=6,
-                           symbolBrush=colour, symbolPen=None, name=label)
-
-
 class ContourView(pg.PlotWidget):
     """Shows f over the current view; clicks choose start points."""
 
@@ -66,8 +61,6 @@ class ContourView(pg.PlotWidget):
         plot.setAspectLocked(True)
         plot.showGrid(False, False)
         plot.setMenuEnabled(False)
-        self.legend = plot.addLegend(offset=(8, 8), labelTextSize="11pt", brush=(0, 0, 0, 150),
-                                     labelTextColor="w")
         self.image = pg.ImageItem()
         self.image.setZValue(0)
         plot.addItem(self.image)
@@ -82,7 +75,11 @@ class ContourView(pg.PlotWidget):
         self.layer = RunsLayer()  # every run's path, start and arrows
         self.layer.setZValue(20)
         plot.addItem(self.layer, ignoreBounds=True)  # the view never rescales to a path
+        self.legend = RunLegend()
+        self.legend.setParentItem(plot.getViewBox())  # fixed in the corner, not in data
+        self.legend.setPos(8, 8)
         self.legend.setZValue(40)
+        self.legend.sigToggled.connect(self._on_legend_toggle)
         font_css = "font-size: 12pt; font-weight: bold;"
         self.gradient_label = pg.TextItem(html=f'<span style="{font_css}">∇f</span>',
                                           color="w", anchor=(0, 1), fill=(0, 0, 0, 140))
@@ -99,9 +96,6 @@ class ContourView(pg.PlotWidget):
                   *(axis["item"] for axis in plot.axes.values())]
         for item in cached:
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.runs: list[pg.PlotDataItem] = []  # legend samples of the runs shown
-        self._pool: list[pg.PlotDataItem] = []  # samples made so far (reused, not remade)
-        self._legend_labels: list[str] = []
         self.show_gradient = True
         self.show_step = True
         self.show_momentum = True
@@ -159,30 +153,20 @@ class ContourView(pg.PlotWidget):
                 xRange=(view.xmin, view.xmax), yRange=(view.ymin, view.ymax), padding=0)
 
     def set_runs(self, labels: list[str], starts: list[tuple[float, float]]) -> None:
-        """Show one run per label, coloured in order, each with a legend entry."""
-        while len(self._pool) < len(labels):
-            index = len(self._pool)
-            sample = legend_sample(style.run_colour(index), labels[index])
-            sample.visibleChanged.connect(lambda i=index: self._on_legend_toggle(i))
-            self._pool.append(sample)
-        self.runs = self._pool[: len(labels)]
-        self.layer.set_runs([style.run_colour(i) for i in range(len(labels))], starts)
-        for sample, label in zip(self.runs, labels, strict=True):
-            sample.opts["name"] = label
-            sample.setVisible(True)
-        if labels != self._legend_labels:  # rebuilding the legend is slow: only on change
-            self.legend.clear()
-            for sample, label in zip(self.runs, labels, strict=True):
-                self.legend.addItem(sample, label)
-            self._legend_labels = list(labels)
+        """Show one run per label, coloured in order, each with a legend row."""
+        colours = [style.run_colour(i) for i in range(len(labels))]
+        self.layer.set_runs(colours, starts)
+        self.legend.set_rows(labels, colours)
         for label in (self.gradient_label, self.step_label):
             label.hide()
 
-    def _on_legend_toggle(self, index: int) -> None:
-        if index < len(self.runs):
-            visible = self.runs[index].isVisible()
-            self.layer.set_visible(index, visible)
-            self.sigRunVisibility.emit(index, visible)
+    @property
+    def run_count(self) -> int:
+        return len(self.legend.labels)
+
+    def _on_legend_toggle(self, index: int, visible: bool) -> None:
+        self.layer.set_visible(index, visible)
+        self.sigRunVisibility.emit(index, visible)
 
     @guarded("the contour map")
     def update_runs(self, frames: list[RunFrame]) -> None:

@@ -8,16 +8,31 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from gdviz.app import style
 from gdviz.app.crash import guarded
-from gdviz.app.views.pixels import decimate_to_pixels
+from gdviz.app.views.pixels import column_envelope
 
 GRID_COLOURS = {"light": "#dedede", "dark": "#3a3a3a"}
+
+
+class LossAxis(pg.AxisItem):
+    """pyqtgraph's axis, fit for losses that span hundreds of decades on a log scale."""
+
+    MINOR_DECADES = 12  # beyond this many decades, no minor ticks (1 per 1..9 × 10^k)
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802, N803 - Qt naming
+        if maxVal - minVal > self.MINOR_DECADES:  # 600 decades: 5,400 tick lines otherwise
+            return [(spacing, ticks) for spacing, ticks in stdTicks if spacing >= 1.0]
+        return super().logTickValues(minVal, maxVal, size, stdTicks)
+
+    def logTickStrings(self, values, scale, spacing):  # noqa: N802 - Qt naming
+        with np.errstate(over="ignore"):  # 10^400 is shown as inf, not warned about
+            return super().logTickStrings(values, scale, spacing)
 
 
 class LossView(pg.PlotWidget):
     """f along each run; log scale on request (values ≤ 0 are then left out)."""
 
     def __init__(self, parent=None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, axisItems={"left": LossAxis("left")})
         self.setObjectName("lossPlot")
         self.setAccessibleName("Loss plot: f against step")
         plot = self.getPlotItem()
@@ -80,8 +95,6 @@ class LossView(pg.PlotWidget):
                 shown.append(values)
         self._fit_range(shown)
         pixel = self.getPlotItem().getViewBox().viewPixelSize()
-        if self.log_scale:
-            pixel = (pixel[0], np.inf)  # y pixels are in log units: keep every x column
         for curve, values in zip(self.curves, losses, strict=True):
             key = (len(values), float(values[-1]) if len(values) else 0.0, pixel, self.log_scale)
             if getattr(curve, "drawn_key", None) == key:
@@ -89,9 +102,7 @@ class LossView(pg.PlotWidget):
             curve.drawn_key = key
             if self.log_scale:
                 values = np.where(values > 0, values, np.nan)
-            points = np.column_stack([np.arange(len(values), dtype=float), values])
-            drawn = decimate_to_pixels(points, pixel) if np.isfinite(values).all() else points
-            curve.setData(drawn[:, 0], drawn[:, 1], connect="finite")
+            curve.setData(*column_envelope(values, pixel[0]), connect="finite")
 
     def _fit_range(self, shown: list[np.ndarray]) -> None:
         longest = max((len(v) for v in shown), default=1)

@@ -16,12 +16,19 @@ from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QWidget
 
 from gdviz.app import style
-from gdviz.app.views.pixels import Affine, clip_segments, to_device
+from gdviz.app.views.pixels import (
+    Affine,
+    clip_lines,
+    clip_segments,
+    to_device,
+    unique_segments,
+)
 
 MARKER_LIMIT = 150  # paths longer than this are drawn without point markers
 MARKER_SIZE = 6.0  # px
 START_SIZE = 13.0  # px, the square at a run's start
 COORDINATE_LIMIT = 1e5  # px; farther points are clipped before painting
+RETRACE_CHECK = 1000  # paths with more points (after pixel dropping) drop retraced segments
 ARROW_KINDS = ("step", "momentum", "adaptive", "gradient")  # in painting order
 
 
@@ -259,12 +266,21 @@ def draw_path(painter: QPainter, points: np.ndarray, colour: QColor, markers: bo
               shadow_from: int = 0) -> None:
     """A run's path: dark outline, coloured line and (for short paths) point markers."""
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    if len(points) - shadow_from >= 2:
-        painter.setPen(SHADOW_PEN)
-        draw_lines(painter, points[shadow_from:])
-    if len(points) >= 2:
-        painter.setPen(round_pen(colour, 2.5))
-        draw_lines(painter, points)
+    if len(points) > RETRACE_CHECK:  # a long path: each pixel segment once
+        segments = unique_segments(points)
+        if (np.abs(segments) >= COORDINATE_LIMIT).any():
+            segments = clip_lines(segments, COORDINATE_LIMIT)
+        lines = [QLineF(*row) for row in segments.tolist()]
+        for pen in (SHADOW_PEN, round_pen(colour, 2.5)):
+            painter.setPen(pen)
+            painter.drawLines(lines)
+    else:
+        if len(points) - shadow_from >= 2:
+            painter.setPen(SHADOW_PEN)
+            draw_lines(painter, points[shadow_from:])
+        if len(points) >= 2:
+            painter.setPen(round_pen(colour, 2.5))
+            draw_lines(painter, points)
     if markers:
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QBrush(colour))
