@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -127,18 +128,27 @@ def isoline_levels(z: np.ndarray, count: int = 20) -> np.ndarray:
     return np.unique(np.quantile(sample, np.linspace(0, 1, count + 2)[1:-1]))
 
 
+ISOLINE_POINT_BUDGET = 30_000  # more points stall every redraw and read as noise anyway
+
+
 def trace_isolines(
     xs: np.ndarray, ys: np.ndarray, z: np.ndarray, levels: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """All isolines as one pair of x, y arrays, separate lines split by NaN."""
+    """All isolines as one pair of x, y arrays, separate lines split by NaN.
+
+    A rippling map whose lines would exceed ISOLINE_POINT_BUDGET keeps every k-th level.
+    """
     if levels.size == 0:
         return np.empty(0), np.empty(0)
     generator = contourpy.contour_generator(
         xs, ys, z if np.isfinite(z).all() else np.ma.masked_invalid(z),
         line_type=contourpy.LineType.ChunkCombinedNan,
     )
-    pieces = [chunk for lines in generator.multi_lines(levels) for chunk in lines[0]
-              if chunk is not None]
+    per_level = [[chunk for chunk in lines[0] if chunk is not None]
+                 for lines in generator.multi_lines(levels)]
+    total = sum(len(chunk) for chunks in per_level for chunk in chunks)
+    stride = max(1, math.ceil(total / ISOLINE_POINT_BUDGET))  # busy maps: fewer levels
+    pieces = [chunk for chunks in per_level[::stride] for chunk in chunks]
     if not pieces:
         return np.empty(0), np.empty(0)
     separator = np.full((1, 2), np.nan)

@@ -72,10 +72,10 @@ class Schedule:
         base = np.asarray(base_lr, dtype=float)
         if self.kind == "constant":
             lr = base * np.ones(t.shape)
-        elif self.kind == "step":
-            lr = base * self.gamma ** (t // self.step_size)
-        elif self.kind == "exponential":
-            lr = base * self.gamma ** t.astype(float)
+        elif self.kind in ("step", "exponential"):  # γ > 1 may overflow: the run then stops
+            decays = t // self.step_size if self.kind == "step" else t.astype(float)
+            with np.errstate(over="ignore"):
+                lr = base * self.gamma ** decays
         else:
             phase = np.minimum(t, self.t_max) / self.t_max
             lr = self.eta_min + (base - self.eta_min) * (1 + np.cos(np.pi * phase)) / 2

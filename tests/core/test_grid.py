@@ -2,7 +2,13 @@
 
 import numpy as np
 
-from gdviz.core.grid import ViewRange, colour_limits, isoline_levels, sample_grid
+from gdviz.core.grid import (
+    ISOLINE_POINT_BUDGET,
+    ViewRange,
+    colour_limits,
+    isoline_levels,
+    sample_grid,
+)
 
 
 def test_sample_grid_orientation_and_isolines():
@@ -46,3 +52,13 @@ def test_steep_functions_get_a_log_colour_scale_with_f_ticks():
                                                                                    rel=1e-2)
     bowl = sample_grid(lambda x, y: x**2 + 3 * y**2, view)
     assert bowl.log_offset is None and bowl.colour_ticks() is None and bowl.image is bowl.z
+
+
+def test_busy_maps_keep_fewer_isolines_within_the_budget():
+    ripples = sample_grid(lambda x, y: np.sin(40 * x) * np.sin(40 * y), ViewRange(-5, 5, -5, 5))
+    assert len(ripples.isolines[0]) <= ISOLINE_POINT_BUDGET * 1.5
+    assert len(ripples.isolines[0]) > 1000  # thinned, not dropped
+    bowl = sample_grid(lambda x, y: x**2 + y**2, ViewRange(-5, 5, -5, 5))
+    x, y = (v[np.isfinite(v)] for v in bowl.isolines)
+    nearest = np.abs((x**2 + y**2)[:, None] - bowl.levels[None, :]).argmin(1)
+    assert len(np.unique(nearest)) == len(bowl.levels) == 20  # every level kept

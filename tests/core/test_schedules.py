@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -112,3 +113,12 @@ def test_every_kind_is_parseable_and_unknown_kinds_are_refused():
         assert parse_schedule(Schedule(kind).to_text()).kind == kind
     with pytest.raises(ValueError, match="unknown schedule 'cyclic'"):
         Schedule("cyclic")
+
+
+@pytest.mark.parametrize("text", ["step:1:1e300", "exponential:1e10"])
+def test_growing_rates_overflow_to_inf_quietly(text):
+    schedule = parse_schedule(text)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lr = schedule.lr_at(0.1, np.array([0, 50]))
+    assert lr[0] == pytest.approx(0.1) and lr[1] == np.inf
