@@ -299,7 +299,7 @@ def _window_checks(report: Report, app, folder: Path) -> None:
         if controller.session is None:
             raise CheckFailed(f"the default lesson did not compile: {errors[0]}")
         age, origin = process_age()
-        maths = controller.objective.math_html()  # sympy's printers, in this process
+        maths = controller.objective.math_html()  # typeset by sympy in the worker process
         if not all(maths.get(key) for key in ("f", "dfdx", "dfdy")):
             raise CheckFailed(f"the maths panel has no formula for f and ∇f: {maths}")
         return (f"exact gradient from the compile worker process {age:.2f} s after {origin}: "

@@ -158,9 +158,7 @@ class Controller(QObject):
             compile_text = self._compiler.compile
 
         def work():
-            compiled = compile_text(text)
-            compiled.math_html()  # typeset here, off the GUI thread (it is kept)
-            return compiled
+            return compile_text(text)
 
         self._submit(generation, work, self._on_compiled)
 
@@ -171,7 +169,7 @@ class Controller(QObject):
             self.sigFunctionError.emit(error)
             return
         if self.objective is None and not self._frozen:
-            # Everything imported so far (Qt, pyqtgraph, sympy) lives as long as the app:
+            # Everything imported so far (Qt, pyqtgraph, NumPy) lives as long as the app:
             # keep it out of the garbage collector's full passes, which would stall frames.
             gc.freeze()
             self._frozen = True

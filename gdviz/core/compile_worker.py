@@ -6,7 +6,8 @@ The child is a plain ``python -m gdviz.core.compile_worker`` (or the frozen app 
 ``--compile-worker``), so it never re-imports the parent's main script, and it exits
 when the parent closes its stdin or dies. Messages are length-prefixed pickles.
 
-This module imports no sympy: the app's first paint must not wait for it.
+This module imports no sympy: the app's first paint must not wait for it, and the
+window's process never loads it (the child's CompiledForm replies need only NumPy).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import sys
 import threading
 from typing import Any, BinaryIO
 
+from gdviz.core.compiled import CompiledFunction
 from gdviz.core.expression import ExpressionError, parse
 
 _HEADER = struct.Struct("!I")
@@ -54,10 +56,10 @@ def _receive(stream: BinaryIO) -> Any:
 
 
 def serve(stdin: BinaryIO, stdout: BinaryIO) -> None:
-    """The child's loop: read (text, delay), reply with expressions or an error."""
+    """The child's loop: read (text, delay), reply with a CompiledForm or an error."""
     import time
 
-    from gdviz.core.compiler import differentiate
+    from gdviz.core.compiler import compile_form
 
     _send(stdout, "ready")
     while True:
@@ -67,7 +69,7 @@ def serve(stdin: BinaryIO, stdout: BinaryIO) -> None:
             return  # the parent closed the pipe or died
         time.sleep(delay)  # only tests ask for a delay
         try:
-            reply = ("ok", *differentiate(parse(text)))
+            reply = ("ok", compile_form(parse(text)))
         except ExpressionError as err:
             reply = ("error", err.message, err.start, err.end)
         except Exception as exc:  # noqa: BLE001 - any failure is a refusal, never a crash
@@ -113,9 +115,10 @@ class CompileWorker:
             reply = self._request(text, self.timeout if timeout is None else timeout)
         if reply[0] == "error":
             raise ExpressionError(*reply[1:])
-        from gdviz.core.compiler import _build  # imports sympy: off the GUI thread
-
-        return _build(text, reply[1], reply[2], formula)
+        try:
+            return CompiledFunction(reply[1], formula)
+        except (ValueError, TypeError, EOFError) as exc:  # a reply we cannot use
+            raise ExpressionError(f"could not compile this formula ({exc})", 0, len(text)) from exc
 
     def cancel(self) -> None:
         """Abandon a compile in progress (its caller gets an error); safe any time."""

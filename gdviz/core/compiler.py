@@ -1,14 +1,16 @@
-"""Turn the text of f(x, y) into fast NumPy functions for f, its gradient and Hessian.
+"""Differentiate f(x, y) with sympy and compile f, its gradient and Hessian to NumPy code.
 
-:func:`compile_function` works in-process; :mod:`gdviz.core.compile_worker` runs the
-same sympy work in a child process with a timeout, so no formula can freeze the app.
+:func:`compile_form` does the sympy work and returns a :class:`CompiledForm` (code and
+typeset maths, no sympy objects); :class:`CompiledFunction` makes callables of it in any
+process. The app runs this module only in its compile worker process, with a timeout,
+so no formula can freeze the window and the window never loads sympy.
 """
 
 from __future__ import annotations
 
 import html
+import marshal
 import re
-from functools import cached_property
 
 import numpy as np
 import sympy
@@ -16,6 +18,7 @@ from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
+from gdviz.core.compiled import CompiledForm, CompiledFunction
 from gdviz.core.expression import ExpressionError, Formula, parse
 
 X, Y = sympy.symbols("x y", real=True)
@@ -25,8 +28,27 @@ _BAD_ATOMS = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo, sympy.I)
 def compile_function(text: str) -> CompiledFunction:
     """Parse ``text``, differentiate it and compile the results (in this process)."""
     formula = parse(text)
+    return CompiledFunction(compile_form(formula), formula)
+
+
+def compile_form(formula: Formula) -> CompiledForm:
+    """f, ∇f and the Hessian of ``formula`` as NumPy code, with their rich text."""
     expr, gradient = differentiate(formula)
-    return _build(text, expr, gradient, formula)
+    try:
+        (fxx, fxy), (_, fyy) = hessian(gradient)
+    except Exception:  # noqa: BLE001 - sympy failing here leaves f and ∇f usable
+        fxx = fxy = fyy = sympy.nan  # Newton's method then stops with its message
+    try:
+        codes = [marshal.dumps(_lambdify(part).__code__)
+                 for part in (expr, list(gradient), [fxx, fxy, fyy])]
+    except Exception as exc:
+        message = f"could not compile this formula ({type(exc).__name__})"
+        raise ExpressionError(message, 0, len(formula.text)) from exc
+    maths = {"f": to_html(expr), "dfdx": to_html(gradient[0]), "dfdy": to_html(gradient[1])}
+    rows = [("∂²f/∂x²", fxx), ("∂²f/∂x∂y", fxy), ("∂²f/∂y²", fyy)]
+    body = "".join(f"<tr><td>{name} =&nbsp;</td><td>{to_html(e)}</td></tr>" for name, e in rows)
+    table = f"<table cellspacing='0' cellpadding='2'>{body}</table>"
+    return CompiledForm(formula.text, *codes, maths, table)
 
 
 def differentiate(formula: Formula) -> tuple[sympy.Expr, tuple[sympy.Expr, sympy.Expr]]:
@@ -45,13 +67,11 @@ def differentiate(formula: Formula) -> tuple[sympy.Expr, tuple[sympy.Expr, sympy
     return expr, gradient
 
 
-def _build(text: str, expr, gradient, formula: Formula) -> CompiledFunction:
-    """A CompiledFunction, with failures of code generation reported as refusals."""
-    try:
-        return CompiledFunction(text, expr, gradient, formula=formula)
-    except Exception as exc:
-        message = f"could not compile this formula ({type(exc).__name__})"
-        raise ExpressionError(message, 0, len(text)) from exc
+def hessian(gradient: tuple[sympy.Expr, sympy.Expr]) -> tuple[tuple[sympy.Expr, ...], ...]:
+    """((fxx, fxy), (fyx, fyy)) from the gradient (steps' derivatives count as 0)."""
+    gx, gy = gradient
+    fxy = _drop_deltas(gx.diff(Y))
+    return (_drop_deltas(gx.diff(X)), fxy), (fxy, _drop_deltas(gy.diff(Y)))
 
 
 def _drop_deltas(expr: sympy.Expr) -> sympy.Expr:
@@ -63,94 +83,6 @@ def _drop_deltas(expr: sympy.Expr) -> sympy.Expr:
         lambda e: isinstance(e, sympy.Derivative),
         lambda e: sympy.S.Zero if isinstance(e.expr, steps) else sympy.nan,
     )
-
-
-class CompiledFunction:
-    """f(x, y) with its gradient and Hessian as NumPy functions; an Objective.
-
-    Build it from ``(text, expr, gradient_exprs)``: sympy expressions pickle, and the
-    lambdified functions are rebuilt in whichever process receives them.
-    """
-
-    def __init__(
-        self,
-        text: str,
-        expr: sympy.Expr,
-        gradient_exprs: tuple[sympy.Expr, sympy.Expr],
-        formula: Formula | None = None,
-    ) -> None:
-        self.text = text
-        self.formula = formula if formula is not None else parse(text, probe=False)
-        self.expr = expr
-        self.gradient_exprs = tuple(gradient_exprs)
-        self._f = _lambdify(expr)
-        self._grad = _lambdify(list(self.gradient_exprs))
-
-    def __reduce__(self):
-        return (CompiledFunction, (self.text, self.expr, self.gradient_exprs))
-
-    def __repr__(self) -> str:
-        return f"CompiledFunction({self.text!r})"
-
-    def f(self, x, y) -> np.ndarray:
-        """f on arrays x, y (broadcast); nan where f is not a finite real number."""
-        return _call(self._f, x, y, 1)[0]
-
-    def grad(self, x, y) -> tuple[np.ndarray, np.ndarray]:
-        """(df/dx, df/dy) on arrays x, y, each of the broadcast shape."""
-        gx, gy = _call(self._grad, x, y, 2)
-        return gx, gy
-
-    @cached_property
-    def hessian_exprs(self) -> tuple[tuple[sympy.Expr, sympy.Expr], tuple[sympy.Expr, sympy.Expr]]:
-        """((fxx, fxy), (fyx, fyy)) as sympy expressions (computed on first use)."""
-        gx, gy = self.gradient_exprs
-        fxy = _drop_deltas(gx.diff(Y))
-        return (_drop_deltas(gx.diff(X)), fxy), (fxy, _drop_deltas(gy.diff(Y)))
-
-    @cached_property
-    def _hess(self):
-        (fxx, fxy), (_, fyy) = self.hessian_exprs
-        return _lambdify([fxx, fxy, fyy])
-
-    def hess(self, x, y) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-        """((fxx, fxy), (fyx, fyy)) on arrays x, y."""
-        fxx, fxy, fyy = _call(self._hess, x, y, 3)
-        return (fxx, fxy), (fxy, fyy)
-
-    def value(self, points: np.ndarray) -> np.ndarray:
-        """f at each row of an (N, 2) array: shape (N,)."""
-        return self.f(points[:, 0], points[:, 1])
-
-    def gradient(self, points: np.ndarray) -> np.ndarray:
-        """The gradient at each row: shape (N, 2)."""
-        return np.stack(self.grad(points[:, 0], points[:, 1]), axis=-1)
-
-    def hessian(self, points: np.ndarray) -> np.ndarray:
-        """The Hessian at each row: shape (N, 2, 2)."""
-        rows = self.hess(points[:, 0], points[:, 1])
-        return np.stack([np.stack(row, axis=-1) for row in rows], axis=-2)
-
-    def value_and_gradient_at(self, x: float, y: float) -> tuple[float, tuple[float, float]]:
-        """(f, (df/dx, df/dy)) at one point, for hover read-outs."""
-        gx, gy = self.grad(x, y)
-        return float(self.f(x, y)), (float(gx), float(gy))
-
-    def math_html(self) -> dict[str, str]:
-        """Rich text for f and its partial derivatives, keyed "f", "dfdx", "dfdy"."""
-        return dict(self._math_html)
-
-    @cached_property
-    def _math_html(self) -> dict[str, str]:
-        gx, gy = self.gradient_exprs
-        return {"f": to_html(self.expr), "dfdx": to_html(gx), "dfdy": to_html(gy)}
-
-    def hessian_html(self) -> str:
-        """Rich text for the second derivatives: a table of fxx, fxy and fyy."""
-        (fxx, fxy), (_, fyy) = self.hessian_exprs
-        rows = [("∂²f/∂x²", fxx), ("∂²f/∂x∂y", fxy), ("∂²f/∂y²", fyy)]
-        body = "".join(f"<tr><td>{name} =&nbsp;</td><td>{to_html(e)}</td></tr>" for name, e in rows)
-        return f"<table cellspacing='0' cellpadding='2'>{body}</table>"
 
 
 # ------------------------------------------------------------------------ NumPy code
@@ -195,29 +127,6 @@ def _lambdify(expr):
     return sympy.lambdify(
         (X, Y), expr, modules="numpy", cse=True, printer=printer, docstring_limit=0
     )
-
-
-def _call(fn, x, y, count: int) -> list[np.ndarray]:
-    """Call a lambdified function returning ``count`` values; return float arrays of the
-    broadcast shape, with nan for anything that is not a finite real number. Never warns."""
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    shape = np.broadcast_shapes(x.shape, y.shape)
-    with np.errstate(all="ignore"):
-        try:
-            results = fn(x, y)
-        except ArithmeticError:  # Python-float constants can overflow, as in pi**1e15
-            results = [np.nan] * count
-        results = results if isinstance(results, list) else [results]
-        out = []
-        for result in results:
-            result = np.asarray(result)
-            if np.iscomplexobj(result):
-                result = np.where(result.imag == 0, result.real, np.nan)
-            result = np.broadcast_to(result.astype(float), shape).copy()
-            result[~np.isfinite(result)] = np.nan
-            out.append(result)
-    return out
 
 
 # ----------------------------------------------------------------------------- HTML

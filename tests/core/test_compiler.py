@@ -1,8 +1,10 @@
 """Compiling f(x, y): derivatives, broadcasting, rich text and the worker process."""
 
+import marshal
 import pickle
 import time
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +13,8 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gdviz.core.compiler import CompiledFunction, compile_function
+from gdviz.core.compiled import CompiledFunction
+from gdviz.core.compiler import compile_function, differentiate, hessian
 from gdviz.core.expression import ExpressionError, parse
 
 X, Y = sympy.symbols("x y", real=True)
@@ -82,16 +85,17 @@ def test_hessian_of_a_quadratic(points):
     assert (hessian == [[2.0, 0.0], [0.0, 6.0]]).all()
 
 
-def test_hessian_is_built_lazily():
+def test_hessian_is_derived_with_the_gradient():
+    _, gradient = differentiate(parse("x^2 y"))
+    assert hessian(gradient) == ((2 * Y, 2 * X), (2 * X, 0))
     fn = compile_function("x^2 y")
-    assert "hessian_exprs" not in fn.__dict__
-    assert fn.hessian_exprs == ((2 * Y, 2 * X), (2 * X, 0))
-    assert "hessian_exprs" in fn.__dict__
+    assert fn.hessian(np.array([[1.0, 3.0]])).tolist() == [[[6.0, 2.0], [2.0, 0.0]]]
+    assert "2\u2009y" in fn.hessian_html() and "∂²f/∂x∂y" in fn.hessian_html()
 
 
 def test_derivative_of_abs_is_sign():
     fn = compile_function("abs(x) + y^2")
-    assert fn.gradient_exprs[0] == sympy.sign(X)
+    assert differentiate(fn.formula)[1][0] == sympy.sign(X)
     gradient = fn.gradient(np.array([[-2.0, 1.0], [3.0, 0.0], [0.0, 0.0]]))
     assert gradient.tolist() == [[-1.0, 2.0], [1.0, 0.0], [0.0, 0.0]]
     assert fn.hessian(np.array([[0.0, 0.0], [1.0, 1.0]]))[:, 0, 0].tolist() == [0.0, 0.0]
@@ -128,13 +132,25 @@ def test_agrees_with_the_formula_interpreter(points):
     assert fn.formula.text == fn.text == DEFAULT
 
 
-def test_rebuilds_from_text_and_sympy_expressions(points):
+def test_rebuilds_from_its_compiled_form(points):
     fn = compile_function(DEFAULT)
-    rebuilt = CompiledFunction(fn.text, fn.expr, fn.gradient_exprs)
+    rebuilt = CompiledFunction(fn.form)
     copied = pickle.loads(pickle.dumps(fn))
     for other in (rebuilt, copied):
-        assert other.expr == fn.expr and other.gradient_exprs == fn.gradient_exprs
+        assert other.form == fn.form and other.math_html() == fn.math_html()
         np.testing.assert_array_equal(other.gradient(points), fn.gradient(points))
+        np.testing.assert_array_equal(other.hessian(points), fn.hessian(points))
+
+
+def test_compiled_code_may_only_use_numpy():
+    def escape(x, y):
+        return __import__("os").system("true")
+
+    form = compile_function("x").form
+    with pytest.raises(ValueError, match="unknown names: __import__"):
+        CompiledFunction(replace(form, grad_code=marshal.dumps(escape.__code__)))
+    with pytest.raises(ValueError, match="not the code"):
+        CompiledFunction(replace(form, f_code=marshal.dumps((1, 2))))
 
 
 @pytest.mark.parametrize(
