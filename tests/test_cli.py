@@ -23,7 +23,7 @@ def test_csv_of_a_known_descent(tmp_path):
     result = gdviz("--function", "x^2 + 3y^2", "--start", "2,1.5", "--lr", "0.05",
                    "--steps", "3", "--export-csv", str(out))
     assert result.returncode == 0, result.stderr
-    rows = list(csv.reader(out.open()))
+    rows = list(csv.reader(out.read_text().splitlines()))
     assert rows[0] == ["step", "x", "y", "f", "grad_x", "grad_y"]
     assert len(rows) == 5
     x, y = 2.0, 1.5
@@ -37,7 +37,7 @@ def test_negative_values_and_optimizer_options(tmp_path):
     result = gdviz("--function=-x^2+y^2", "--start=-1.5,2", "--optimizer", "qhm",
                    "--momentum", "0.5", "--nu", "0.7", "--steps", "4", "--export-csv", str(out))
     assert result.returncode == 0, result.stderr
-    rows = list(csv.reader(out.open()))[1:]
+    rows = list(csv.reader(out.read_text().splitlines()))[1:]
     assert len(rows) == 5 and float(rows[0][1]) == -1.5
     # qhm: b = β b + (1-β) g with β = 0.5 from --momentum; x ← x − η((1-ν) g + ν b)
     g = -2 * -1.5

@@ -110,6 +110,7 @@ def test_worker_exits_when_its_parent_dies():
     finally:
         parent.kill()
         parent.wait()
+        parent.stdout.close()
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and _alive(child):
         time.sleep(0.05)

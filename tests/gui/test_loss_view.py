@@ -38,7 +38,8 @@ def test_log_scale_over_hundreds_of_decades_has_few_ticks(qtbot):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no overflow warnings from 10^300 labels
         _, ticks, texts = axis.generateDrawSpecs(painter)
-    painter.end()
+        painter.end()
+        axis.setRange(-400.0, 400.0)  # nor from the unit prefix of a range beyond floats
     assert 0 < len(ticks) < 100 and texts
 
 

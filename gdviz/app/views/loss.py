@@ -27,6 +27,10 @@ class LossAxis(pg.AxisItem):
         with np.errstate(over="ignore"):  # 10^400 is shown as inf, not warned about
             return super().logTickStrings(values, scale, spacing)
 
+    def updateAutoSIPrefix(self) -> None:  # noqa: N802 - Qt naming
+        with np.errstate(over="ignore"):  # the same 10^range, for the unit prefix
+            super().updateAutoSIPrefix()
+
 
 class LossView(pg.PlotWidget):
     """f along each run; log scale on request (values ≤ 0 are then left out)."""
