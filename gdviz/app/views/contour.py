@@ -61,6 +61,7 @@ class ContourView(pg.PlotWidget):
         plot.setAspectLocked(True)
         plot.showGrid(False, False)
         plot.setMenuEnabled(False)
+        plot.layout.setContentsMargins(2, 10, 4, 2)  # room for the top and right tick labels
         self.image = pg.ImageItem()
         self.image.setZValue(0)
         plot.addItem(self.image)
