@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QRectF, QSize, Qt, QThreadPool, QTimer, Sign
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtWidgets import QWidget
 
+from gdviz.app import style
 from gdviz.app.views.contour import ContourView, RunFrame
 from gdviz.core.grid import ViewRange, sample_grid
 from gdviz.core.runs import RUNNING, RunGroup
@@ -122,7 +123,7 @@ class FrameRenderer:
         (x0, x1), (y0, y1) = box.viewRange()
         self.view.show_grid(sample_grid(f, ViewRange(x0, x1, y0, y1)), reset_range=False)
         starts = [tuple(p) for g in self.groups for p in g.column("points")[0]]
-        self.view.set_runs(labels, starts)
+        self.view.set_runs(labels, starts, style.run_colours(self.groups))
         self.size = size
 
     @property

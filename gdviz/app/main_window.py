@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("gdviz — gradient descent, visualised")
         self.controller = controller
         self._grid_framed = False
+        self._run_colours: list[str] = []  # of the runs shown, in order
         self.session_store = None
 
         self.function_edit = QLineEdit(objectName="functionEdit")
@@ -340,8 +341,9 @@ class MainWindow(QMainWindow):
     def _on_runs_reset(self) -> None:
         groups = self.controller.groups
         starts = [tuple(p) for g in groups for p in g.column("points")[0]]
-        self.contour.set_runs(run_labels(groups), starts)
-        self.loss.set_runs(len(starts))
+        self._run_colours = style.run_colours(groups)
+        self.contour.set_runs(run_labels(groups), starts, self._run_colours)
+        self.loss.set_runs(self._run_colours)
         self._on_stepped()
 
     def _on_stepped(self) -> None:
@@ -374,7 +376,7 @@ class MainWindow(QMainWindow):
             title = html.escape(get_optimizer(group.settings.optimizer).title)
             x, y = group.points[row]
             gx, gy = group.grads[row]
-            swatch = f"<span style='color:{style.run_colour(index)}'>■</span>"
+            swatch = f"<span style='color:{self._run_colours[index]}'>■</span>"
             message = html.escape(group.message(row))
             norm = f"‖∇f‖ = {np.hypot(gx, gy):.3g}"
             head = (f"{swatch} <b>{title}</b> t = {int(group.steps[row])}, "

@@ -22,3 +22,15 @@ BASE_POINT_SIZE = 11
 def run_colour(index: int) -> str:
     """The colour of the run (or race entry) number ``index``."""
     return RUN_COLOURS[index % len(RUN_COLOURS)]
+
+
+def run_colours(groups) -> list[str]:
+    """Colours of the runs of ``groups`` (RunGroups, one per method, same starts), in order.
+
+    A race colours by method (a method's starts share its colour: "Adam is green"); a
+    single method colours by start. So 16 runs never reuse a colour for two meanings.
+    """
+    starts = groups[0].size if groups else 0
+    if len(groups) > 1:
+        return [run_colour(method) for method in range(len(groups)) for _ in range(starts)]
+    return [run_colour(start) for start in range(starts)]

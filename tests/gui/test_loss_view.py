@@ -15,7 +15,7 @@ def shown_loss_view(qtbot, runs=1):
     view.resize(600, 300)
     view.show()
     qtbot.waitExposed(view)
-    view.set_runs(runs)
+    view.set_runs(["#E69F00"] * runs)
     return view
 
 

@@ -112,3 +112,15 @@ def test_runs_are_capped_and_held_keys_repeat(qtbot, window):
     for _ in range(10):  # ten quick presses of → are ten steps, not a merged few
         qtbot.keyClick(window, Qt.Key.Key_Right)
     assert window.controller.groups[0].ticks == 10
+
+
+def test_a_race_from_several_starts_colours_each_method_once(qtbot, window):
+    window.controls.set_race_selection(["gd", "adam"])
+    click_map(qtbot, window, 1.0, 3.0)
+    click_map(qtbot, window, -1.0, 1.0, Qt.KeyboardModifier.ShiftModifier)
+    labels = window.contour.legend.labels
+    assert [label.split(" (")[0] for label in labels] == ["Gradient descent"] * 2 + ["Adam"] * 2
+    colours = [colour.name() for colour in window.contour.legend.colours]
+    assert colours[0] == colours[1] != colours[2] == colours[3]
+    pens = [curve.opts["pen"].color().name() for curve in window.loss.curves]
+    assert pens == colours

@@ -153,9 +153,9 @@ class ContourView(pg.PlotWidget):
             self.getPlotItem().getViewBox().setRange(
                 xRange=(view.xmin, view.xmax), yRange=(view.ymin, view.ymax), padding=0)
 
-    def set_runs(self, labels: list[str], starts: list[tuple[float, float]]) -> None:
-        """Show one run per label, coloured in order, each with a legend row."""
-        colours = [style.run_colour(i) for i in range(len(labels))]
+    def set_runs(self, labels: list[str], starts: list[tuple[float, float]],
+                 colours: list[str]) -> None:
+        """Show one run per label, in these colours, each with a legend row."""
         self.layer.set_runs(colours, starts)
         self.legend.set_rows(labels, colours)
         for label in (self.gradient_label, self.step_label):

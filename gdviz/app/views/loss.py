@@ -6,7 +6,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGraphicsItem
 
-from gdviz.app import style
 from gdviz.app.crash import guarded
 from gdviz.app.views.pixels import column_envelope
 
@@ -66,17 +65,18 @@ class LossView(pg.PlotWidget):
             item.setTickPen(pg.mkPen(grid))
             item.setStyle(tickAlpha=255, maxTickLevel=0)  # grid lines at labelled values
 
-    def set_runs(self, count: int) -> None:
+    def set_runs(self, colours: list[str]) -> None:
         """One curve per run, coloured like its path (curves are reused, not remade)."""
         plot = self.getPlotItem()
-        while len(self._pool) < count:
-            self._pool.append(plot.plot(pen=pg.mkPen(style.run_colour(len(self._pool)),
-                                                     width=2.5)))
+        while len(self._pool) < len(colours):
+            self._pool.append(plot.plot())
         for index, curve in enumerate(self._pool):
+            if index < len(colours):
+                curve.setPen(pg.mkPen(colours[index], width=2.5))
             curve.setData([], [])
             curve.drawn_key = None
-            curve.setVisible(index < count)
-        self.curves = self._pool[:count]
+            curve.setVisible(index < len(colours))
+        self.curves = self._pool[: len(colours)]
 
     def set_log_scale(self, on: bool) -> None:
         self.log_scale = on
