@@ -44,7 +44,7 @@ def _renderer(lesson: Lesson, session: Session, size: tuple[int, int]):
     from gdviz.app.exporting import FrameRenderer
 
     view = lesson.view
-    return FrameRenderer(session.objective.f, session.groups, run_labels(session.groups), size,
+    return FrameRenderer(session.objective.f, session.groups, size,
                          ((view.xmin, view.xmax), (view.ymin, view.ymax)))
 
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QWidget
 from gdviz.app import style
 from gdviz.app.views.contour import ContourView, RunFrame
 from gdviz.core.grid import ViewRange, sample_grid
-from gdviz.core.runs import RUNNING, RunGroup
+from gdviz.core.runs import RUNNING, RunGroup, legend_rows
 
 MP4_MISSING = ("MP4 export needs the optional package imageio-ffmpeg: "
                "pip install 'gdviz[video]' (GIF export works without it).")
@@ -108,8 +108,8 @@ def frames_at(group: RunGroup, tick: int) -> list[RunFrame]:
 class FrameRenderer:
     """Draws the contour map with the runs at any tick, offscreen, at a fixed size."""
 
-    def __init__(self, f, groups: Sequence[RunGroup], labels: list[str],
-                 size: tuple[int, int], view: tuple) -> None:
+    def __init__(self, f, groups: Sequence[RunGroup], size: tuple[int, int],
+                 view: tuple) -> None:
         """``f(x, y)`` is sampled over what the picture shows of ``view`` ((x0, x1), (y0, y1))."""
         self.groups = list(groups)
         self.view = ContourView()
@@ -123,7 +123,7 @@ class FrameRenderer:
         (x0, x1), (y0, y1) = box.viewRange()
         self.view.show_grid(sample_grid(f, ViewRange(x0, x1, y0, y1)), reset_range=False)
         starts = [tuple(p) for g in self.groups for p in g.column("points")[0]]
-        self.view.set_runs(labels, starts, style.run_colours(self.groups))
+        self.view.set_runs(starts, style.run_colours(self.groups), legend_rows(self.groups))
         self.size = size
 
     @property

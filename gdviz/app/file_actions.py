@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 from gdviz.app import exporting
 from gdviz.core.export import write_trajectories
 from gdviz.core.lesson import LessonError, load_lesson, save_lesson
-from gdviz.core.runs import run_labels
 
 MAX_RECENT = 8
 LESSON_FILTER = "gdviz lessons (*.gdviz);;All files (*)"
@@ -227,7 +226,7 @@ class FileActions(QObject):
             self.job.cancel()
         view = window.contour.getPlotItem().getViewBox().viewRange()
         renderer = exporting.FrameRenderer(controller.formula.evaluate, controller.groups,
-                                           run_labels(controller.groups), size, view)
+                                           size, view)
         job = exporting.AnimationExport(renderer, path, fps, max_frames, parent=self)
         progress = QProgressDialog("Rendering frames…", "Cancel", 0, len(job.ticks), window)
         progress.setObjectName("exportProgress")

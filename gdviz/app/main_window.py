@@ -32,7 +32,7 @@ from gdviz.core.grid import Grid, ViewRange
 from gdviz.core.lesson import LOCKABLE, Lesson, Panels
 from gdviz.core.optimizers import get_optimizer
 from gdviz.core.presets import DEFAULT_PRESET, PRESETS
-from gdviz.core.runs import RUNNING, RunGroup, run_labels
+from gdviz.core.runs import RUNNING, RunGroup, legend_rows
 from gdviz.core.schedules import parse_schedule
 
 LOCK_TITLES = {"functionEdit": "Function box", "presetCombo": "Presets",
@@ -342,7 +342,7 @@ class MainWindow(QMainWindow):
         groups = self.controller.groups
         starts = [tuple(p) for g in groups for p in g.column("points")[0]]
         self._run_colours = style.run_colours(groups)
-        self.contour.set_runs(run_labels(groups), starts, self._run_colours)
+        self.contour.set_runs(starts, self._run_colours, legend_rows(groups))
         self.loss.set_runs(self._run_colours)
         self._on_stepped()
 

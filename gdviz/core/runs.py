@@ -333,6 +333,22 @@ def run_labels(groups: list[RunGroup]) -> list[str]:
     return labels
 
 
+def legend_rows(groups: list[RunGroup]) -> list[tuple[str, list[int]]]:
+    """Legend rows as (label, indices of the runs the row stands for).
+
+    A race from several starts gets one row per method ("Adam, 4 starts"), which hides
+    or shows all of that method's runs; otherwise each run has its own row.
+    """
+    if len(groups) > 1 and groups[0].size > 1:
+        rows, first = [], 0
+        for group in groups:
+            title = get_optimizer(group.settings.optimizer).title
+            rows.append((f"{title}, {group.size} starts", list(range(first, first + group.size))))
+            first += group.size
+        return rows
+    return [(label, [index]) for index, label in enumerate(run_labels(groups))]
+
+
 @dataclass
 class Session:
     """All the run groups on one objective: what the controller and the CLI drive."""

@@ -18,6 +18,7 @@ from gdviz.core.runs import (
     RunSettings,
     Session,
     StopRules,
+    legend_rows,
 )
 from gdviz.core.schedules import Schedule
 
@@ -213,3 +214,15 @@ def test_numerical_faults_end_only_the_affected_run(optimizer):
         assert group.status[1] == DIVERGED
         assert group.message(1).startswith(
             "Diverged at step 1: f or ∇f is not a finite number at (")
+
+
+def test_legend_rows_per_run_or_per_method():
+    one_method = [RunGroup(BOWL, [(2.0, 1.5), (1.0, -1.0)], RunSettings(optimizer="adam"))]
+    assert legend_rows(one_method) == [("Adam (2, 1.5)", [0]), ("Adam (1, -1)", [1])]
+    race_one_start = [RunGroup(BOWL, [(2.0, 1.5)], RunSettings(optimizer=name))
+                      for name in ("gd", "adam")]
+    assert legend_rows(race_one_start) == [("Gradient descent", [0]), ("Adam", [1])]
+    race = [RunGroup(BOWL, [(2.0, 1.5), (1.0, -1.0), (0.5, 0.5)], RunSettings(optimizer=name))
+            for name in ("gd", "adam")]
+    assert legend_rows(race) == [("Gradient descent, 3 starts", [0, 1, 2]),
+                                 ("Adam, 3 starts", [3, 4, 5])]

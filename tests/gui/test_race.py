@@ -114,13 +114,17 @@ def test_runs_are_capped_and_held_keys_repeat(qtbot, window):
     assert window.controller.groups[0].ticks == 10
 
 
-def test_a_race_from_several_starts_colours_each_method_once(qtbot, window):
+def test_a_race_from_several_starts_has_a_row_and_a_colour_per_method(qtbot, window):
     window.controls.set_race_selection(["gd", "adam"])
     click_map(qtbot, window, 1.0, 3.0)
     click_map(qtbot, window, -1.0, 1.0, Qt.KeyboardModifier.ShiftModifier)
-    labels = window.contour.legend.labels
-    assert [label.split(" (")[0] for label in labels] == ["Gradient descent"] * 2 + ["Adam"] * 2
-    colours = [colour.name() for colour in window.contour.legend.colours]
-    assert colours[0] == colours[1] != colours[2] == colours[3]
+    legend, layer = window.contour.legend, window.contour.layer
+    assert window.contour.run_count == 4
+    assert legend.labels == ["Gradient descent, 2 starts", "Adam, 2 starts"]
     pens = [curve.opts["pen"].color().name() for curve in window.loss.curves]
-    assert pens == colours
+    assert pens[0] == pens[1] == legend.colours[0].name()
+    assert pens[2] == pens[3] == legend.colours[1].name() != pens[0]
+    row = window.contour.mapFromScene(legend.row_centre(1))
+    qtbot.mouseClick(window.contour.viewport(), Qt.MouseButton.LeftButton, pos=row)
+    assert [layer.is_visible(i) for i in range(4)] == [True, True, False, False]
+    assert [curve.isVisible() for curve in window.loss.curves] == [True, True, False, False]

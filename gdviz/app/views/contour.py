@@ -81,6 +81,7 @@ class ContourView(pg.PlotWidget):
         self.legend.setPos(8, 8)
         self.legend.setZValue(40)
         self.legend.sigToggled.connect(self._on_legend_toggle)
+        self._row_runs: list[list[int]] = []  # the runs each legend row stands for
         font_css = "font-size: 12pt; font-weight: bold;"
         self.gradient_label = pg.TextItem(html=f'<span style="{font_css}">∇f</span>',
                                           color="w", anchor=(0, 1), fill=(0, 0, 0, 140))
@@ -153,21 +154,24 @@ class ContourView(pg.PlotWidget):
             self.getPlotItem().getViewBox().setRange(
                 xRange=(view.xmin, view.xmax), yRange=(view.ymin, view.ymax), padding=0)
 
-    def set_runs(self, labels: list[str], starts: list[tuple[float, float]],
-                 colours: list[str]) -> None:
-        """Show one run per label, in these colours, each with a legend row."""
+    def set_runs(self, starts: list[tuple[float, float]], colours: list[str],
+                 rows: list[tuple[str, list[int]]]) -> None:
+        """Show one run per start, in these colours; legend rows (label, runs they show)."""
         self.layer.set_runs(colours, starts)
-        self.legend.set_rows(labels, colours)
+        self._row_runs = [runs for _, runs in rows]
+        self.legend.set_rows([label for label, _ in rows],
+                             [colours[runs[0]] for _, runs in rows])
         for label in (self.gradient_label, self.step_label):
             label.hide()
 
     @property
     def run_count(self) -> int:
-        return len(self.legend.labels)
+        return self.layer.run_count
 
-    def _on_legend_toggle(self, index: int, visible: bool) -> None:
-        self.layer.set_visible(index, visible)
-        self.sigRunVisibility.emit(index, visible)
+    def _on_legend_toggle(self, row: int, visible: bool) -> None:
+        for index in self._row_runs[row]:
+            self.layer.set_visible(index, visible)
+            self.sigRunVisibility.emit(index, visible)
 
     @guarded("the contour map")
     def update_runs(self, frames: list[RunFrame]) -> None:

@@ -103,6 +103,10 @@ class RunsLayer(pg.GraphicsObject):
             self._forget_trails()
             self.update()
 
+    @property
+    def run_count(self) -> int:
+        return len(self._colours)
+
     def is_visible(self, index: int) -> bool:
         return self._visible[index]
 
