@@ -67,3 +67,23 @@ def test_log_scale_loss_plot(qtbot, window):
     values = window.controller.groups[0].losses(0)
     assert y0 <= float(np.log10(values.min())) and float(np.log10(values.max())) <= y1
     assert y1 - y0 < 10  # fitted in decades, not stretched to 1e-300
+
+
+def test_larger_text_reaches_plots_and_legend_and_comes_back(qtbot, window):
+    from PySide6.QtGui import QAction
+
+    actions = {a.text().replace("&", ""): a for a in window.findChildren(QAction)}
+    size = QApplication.font().pointSize()
+    legend = window.contour.legend
+    legend_height = legend.boundingRect().height()
+    actions["Larger text"].trigger()
+    actions["Larger text"].trigger()
+    try:
+        assert QApplication.font().pointSize() == size + 2
+        axis = window.contour.getPlotItem().getAxis("bottom")
+        assert axis.style["tickFont"].pointSize() == size + 2
+        assert legend.boundingRect().height() > legend_height  # the rows grew with the text
+    finally:
+        actions["Smaller text"].trigger()
+        actions["Smaller text"].trigger()
+    assert QApplication.font().pointSize() == size

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtWidgets import QApplication, QGraphicsItem
 
 PADDING = 6.0  # px around the rows
 SAMPLE_WIDTH = 24.0  # px of the line that shows a run's colour
@@ -20,13 +20,12 @@ class RunLegend(pg.GraphicsObject):
 
     sigToggled = Signal(int, bool)  # row, now visible
 
-    def __init__(self, point_size: float = 11.0) -> None:
+    def __init__(self) -> None:
         super().__init__()
         self.labels: list[str] = []
         self.colours: list[QColor] = []
         self.visible: list[bool] = []
-        self._font = QFont()
-        self._font.setPointSizeF(point_size)
+        self._font = QFont(QApplication.font())  # View → Larger text calls set_point_size
         self._size = QRectF()
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # drawn on change
 
