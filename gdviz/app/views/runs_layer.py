@@ -30,6 +30,8 @@ START_SIZE = 13.0  # px, the square at a run's start
 COORDINATE_LIMIT = 1e5  # px; farther points are clipped before painting
 RETRACE_CHECK = 1000  # paths with more points (after pixel dropping) drop retraced segments
 ARROW_KINDS = ("step", "momentum", "adaptive", "gradient")  # in painting order
+ARROW_PENS = {"step": (3.0, False), "momentum": (2.5, True), "adaptive": (2.0, False),
+              "gradient": (3.0, False)}  # width in px, dashed
 
 
 class RunFrame(NamedTuple):
@@ -218,16 +220,19 @@ class RunsLayer(pg.GraphicsObject):
                 painter.drawRect(QRectF(x - half, y - half, START_SIZE, START_SIZE))
 
     def _draw_arrows(self, painter: QPainter, affine: Affine) -> None:
+        """Each kind of arrow, outlined in dark so it reads on any colour of the map."""
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        pens = {"step": lambda c: round_pen(c, 3), "momentum": lambda c: round_pen(c, 2.5, True),
-                "adaptive": lambda c: round_pen(c, 2),
-                "gradient": lambda c: round_pen(style.GRADIENT_COLOUR, 3)}
         for kind in ARROW_KINDS:
+            width, dashed = ARROW_PENS[kind]
+            outline = round_pen(SHADOW_PEN.color(), width + 2)
             for index in self._shown():
                 lines = self._arrows[kind][index]
                 if len(lines):
-                    painter.setPen(pens[kind](self._colours[index]))
-                    draw_lines(painter, to_device(lines, affine))
+                    colour = style.GRADIENT_COLOUR if kind == "gradient" else self._colours[index]
+                    points = to_device(lines, affine)
+                    for pen in (outline, round_pen(colour, width, dashed)):
+                        painter.setPen(pen)
+                        draw_lines(painter, points)
 
 
 def drop_same_pixel(points: np.ndarray, before: np.ndarray | None = None) -> np.ndarray:
