@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
-from gdviz.app.memory import TRIM_INTERVAL_MS, trim_heap
 from gdviz.core.expression import ExpressionError, Formula, parse
 from gdviz.core.grid import Grid, ViewRange, sample_grid
 from gdviz.core.lesson import Lesson
@@ -98,9 +97,6 @@ class Controller(QObject):
         self._frozen = False
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
-        self._trim_timer = QTimer(self, interval=TRIM_INTERVAL_MS)  # flat memory for hours
-        self._trim_timer.timeout.connect(trim_heap)
-        self._trim_timer.start()
 
     # -- the function ------------------------------------------------------------------
     def load_preset(self, preset: Preset) -> None:
@@ -321,9 +317,8 @@ class Controller(QObject):
         self.sigStepped.emit()
 
     def shutdown(self) -> None:
-        """Stop the timers and background work (called when the window closes)."""
+        """Stop the timer and background work (called when the window closes)."""
         self.pause()
-        self._trim_timer.stop()
         self._parse_generation += 1
         self._compile_generation += 1
         if self._compiler is not None and hasattr(self._compiler, "cancel"):
