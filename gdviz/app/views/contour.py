@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from gdviz.app import style
 from gdviz.app.crash import guarded
 from gdviz.app.views.legend import RunLegend
-from gdviz.app.views.runs_layer import RunFrame, RunsLayer
+from gdviz.app.views.runs_layer import ARROW_KINDS, RunFrame, RunsLayer
 from gdviz.core.grid import Grid, ViewRange
 
 ARROW_HEAD = 0.035  # arrow head length as a fraction of the view's width
@@ -178,8 +178,7 @@ class ContourView(pg.PlotWidget):
         """Redraw paths and, for running runs, the arrows that explain the next step."""
         width = self._view_width()
         head = ARROW_HEAD * width
-        arrows: dict[str, list[np.ndarray]] = {kind: [] for kind in
-                                                ("gradient", "step", "momentum", "adaptive")}
+        arrows: dict[str, list[np.ndarray]] = {kind: [] for kind in ARROW_KINDS}
         gradient_tips, step_tips = [], []
         for index, frame in enumerate(frames):
             here = frame.path[-1:]
