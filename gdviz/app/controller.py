@@ -156,11 +156,7 @@ class Controller(QObject):
             if hasattr(self._compiler, "cancel"):
                 self._compiler.cancel()  # a stale compile is dropped at once
             compile_text = self._compiler.compile
-
-        def work():
-            return compile_text(text)
-
-        self._submit(generation, work, self._on_compiled)
+        self._submit(generation, lambda: compile_text(text), self._on_compiled)
 
     def _on_compiled(self, generation: int, result: Any, error: ExpressionError | None) -> None:
         if generation != self._compile_generation:

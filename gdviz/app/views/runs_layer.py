@@ -56,6 +56,8 @@ def round_pen(colour: QColor | str, width: float, dashed: bool = False) -> QPen:
 
 
 SHADOW_PEN = round_pen("#202020", 4.5)  # an outline that keeps paths visible on any colour
+ARROW_OUTLINES = {kind: round_pen(SHADOW_PEN.color(), width + 2)
+                  for kind, (width, _) in ARROW_PENS.items()}
 START_PEN = QPen(QColor("black"), 1.5)
 
 
@@ -74,6 +76,8 @@ class RunsLayer(pg.GraphicsObject):
     def __init__(self) -> None:
         super().__init__()
         self._colours: list[QColor] = []
+        self._path_pens: list[QPen] = []
+        self._arrow_pens: dict[str, list[QPen]] = {kind: [] for kind in ARROW_KINDS}
         self._starts = np.empty((0, 2))
         self._visible: list[bool] = []
         self._paths: list[np.ndarray] = []
@@ -86,6 +90,11 @@ class RunsLayer(pg.GraphicsObject):
     def set_runs(self, colours: list[str], starts: list[tuple[float, float]]) -> None:
         """Show new runs (all visible, no path yet) in these colours."""
         self._colours = [QColor(c) for c in colours]
+        self._path_pens = [round_pen(c, 2.5) for c in colours]  # made once, not per frame
+        self._arrow_pens = {
+            kind: [round_pen(style.GRADIENT_COLOUR if kind == "gradient" else c, width, dashed)
+                   for c in colours]
+            for kind, (width, dashed) in ARROW_PENS.items()}
         self._starts = np.array(starts, dtype=float).reshape(-1, 2)
         self._visible = [True] * len(colours)
         self._paths = [self._starts[i: i + 1] for i in range(len(colours))]
@@ -146,7 +155,7 @@ class RunsLayer(pg.GraphicsObject):
             painter.drawImage(QPointF(0, 0), self._image)
         else:  # an export: draw every path as vectors
             for index in self._shown():
-                draw_path(painter, self._device_path(index, affine), self._colours[index],
+                draw_path(painter, self._device_path(index, affine), self._path_pens[index],
                           len(self._paths[index]) <= MARKER_LIMIT)
         self._draw_starts(painter, affine)
         self._draw_arrows(painter, affine)
@@ -207,7 +216,7 @@ class RunsLayer(pg.GraphicsObject):
             points = np.vstack([trail.tail, new])
             shadow_from, fresh = len(trail.tail) - 1, len(new)
         if fresh:
-            draw_path(painter, points, self._colours[index], markers, shadow_from)
+            draw_path(painter, points, self._path_pens[index], markers, shadow_from)
         self._trails[index] = _Trail(len(path), tuple(path[-1]), points[-2:], markers)
 
     def _draw_starts(self, painter: QPainter, affine: Affine) -> None:
@@ -223,14 +232,11 @@ class RunsLayer(pg.GraphicsObject):
         """Each kind of arrow, outlined in dark so it reads on any colour of the map."""
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for kind in ARROW_KINDS:
-            width, dashed = ARROW_PENS[kind]
-            outline = round_pen(SHADOW_PEN.color(), width + 2)
             for index in self._shown():
                 lines = self._arrows[kind][index]
                 if len(lines):
-                    colour = style.GRADIENT_COLOUR if kind == "gradient" else self._colours[index]
                     points = to_device(lines, affine)
-                    for pen in (outline, round_pen(colour, width, dashed)):
+                    for pen in (ARROW_OUTLINES[kind], self._arrow_pens[kind][index]):
                         painter.setPen(pen)
                         draw_lines(painter, points)
 
@@ -271,28 +277,28 @@ def draw_lines(painter: QPainter, points: np.ndarray) -> None:
             painter.drawLines([QLineF(*row) for row in segments.tolist()])
 
 
-def draw_path(painter: QPainter, points: np.ndarray, colour: QColor, markers: bool,
+def draw_path(painter: QPainter, points: np.ndarray, pen: QPen, markers: bool,
               shadow_from: int = 0) -> None:
-    """A run's path: dark outline, coloured line and (for short paths) point markers."""
+    """A run's path: dark outline, line in ``pen`` and (for short paths) point markers."""
     painter.setBrush(Qt.BrushStyle.NoBrush)
     if len(points) > RETRACE_CHECK:  # a long path: each pixel segment once
         segments = unique_segments(points)
         if (np.abs(segments) >= COORDINATE_LIMIT).any():
             segments = clip_lines(segments, COORDINATE_LIMIT)
         lines = [QLineF(*row) for row in segments.tolist()]
-        for pen in (SHADOW_PEN, round_pen(colour, 2.5)):
-            painter.setPen(pen)
+        for stroke in (SHADOW_PEN, pen):
+            painter.setPen(stroke)
             painter.drawLines(lines)
     else:
         if len(points) - shadow_from >= 2:
             painter.setPen(SHADOW_PEN)
             draw_lines(painter, points[shadow_from:])
         if len(points) >= 2:
-            painter.setPen(round_pen(colour, 2.5))
+            painter.setPen(pen)
             draw_lines(painter, points)
     if markers:
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QBrush(colour))
+        painter.setBrush(QBrush(pen.color()))
         r = MARKER_SIZE / 2
         inside = (np.abs(points) < COORDINATE_LIMIT).all(1)
         for x, y in points[inside].tolist():
