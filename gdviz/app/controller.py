@@ -70,7 +70,8 @@ class Controller(QObject):
     sigFunctionAccepted = Signal(str)  # text that parsed (error cleared)
     sigRunsReset = Signal()  # the set of runs changed: views rebuild their items
     sigStepped = Signal()  # runs advanced or stepped back
-    sigPlayingChanged = Signal(bool)
+    sigPlayingChanged = Signal(bool)  # playing, or queued to play once the gradient is ready
+    sigPendingChanged = Signal()  # the gradient started or finished preparing, or input queued
 
     def __init__(self, compiler: Any = None, owns_compiler: bool = False,
                  parent: QObject | None = None) -> None:
@@ -93,7 +94,11 @@ class Controller(QObject):
         self.starts: list[tuple[float, float]] = list(DEFAULT_PRESET.starts[:1])
         self.session: Session | None = None
         self.steps_per_second = 20.0
-        self._play_when_ready = False
+        self.queued_play = False  # Play pressed while the gradient was being prepared
+        self.queued_steps = 0  # Step pressed meanwhile: taken when it is ready
+        self._parsing = False
+        self._compiling = False
+        self._shown_playing = False
         self._frozen = False
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
@@ -119,9 +124,17 @@ class Controller(QObject):
     def set_function(self, text: str, force: bool = False) -> None:
         """Parse and draw ``text`` off the GUI thread; the old function stays until then."""
         if text == self.text and not force:
+            # Retyping the function on screen: drop an edit still being parsed and clear
+            # the message a wrong edit in between left.
+            self._parse_generation += 1
+            self._set_parsing(False)
+            self.sigFunctionAccepted.emit(text)
+            if not self.preparing:
+                self._take_queued()
             return
         self._parse_generation += 1
         generation, view = self._parse_generation, self.view
+        self._set_parsing(True)
 
         def work() -> tuple[Formula, Grid]:
             formula = parse(text)
@@ -132,14 +145,18 @@ class Controller(QObject):
     def _on_parsed(self, generation: int, result: Any, error: ExpressionError | None) -> None:
         if generation != self._parse_generation:
             return  # the user typed on: a newer edit is on its way
+        self._set_parsing(False)
         if error is not None:
             self.sigFunctionError.emit(error)
+            if not self.preparing:
+                self._take_queued()  # the function on screen stays: Play plays it
             return
         formula, grid = result
         self._grid_generation += 1  # a resample of the old function must not land now
-        self.pause()
+        self._stop_timer()
         self.text, self.formula, self.grid, self.objective = formula.text, formula, grid, None
         self.session = None
+        self._compiling = True  # from now until the exact gradient arrives
         self.sigFunctionAccepted.emit(formula.text)
         self.sigGridChanged.emit(grid)
         self.sigRunsReset.emit()
@@ -147,6 +164,8 @@ class Controller(QObject):
 
     def _compile(self, text: str) -> None:
         self._compile_generation += 1
+        self._compiling = True
+        self.sigPendingChanged.emit()
         generation = self._compile_generation
         if self._compiler is None:
             from gdviz.core.compiler import compile_function
@@ -161,7 +180,11 @@ class Controller(QObject):
     def _on_compiled(self, generation: int, result: Any, error: ExpressionError | None) -> None:
         if generation != self._compile_generation:
             return
+        self._compiling = False
         if error is not None:
+            self.queued_play, self.queued_steps = False, 0
+            self._emit_playing()
+            self.sigPendingChanged.emit()
             self.sigFunctionError.emit(error)
             return
         if self.objective is None and not self._frozen:
@@ -172,9 +195,28 @@ class Controller(QObject):
         self.objective = result
         self.sigFunctionChanged.emit(result)
         self.restart()
-        if self._play_when_ready:
-            self._play_when_ready = False
+        self._take_queued()
+
+    @property
+    def preparing(self) -> bool:
+        """True while an edit is parsed or its exact gradient is being derived."""
+        return self._parsing or self._compiling
+
+    def _set_parsing(self, on: bool) -> None:
+        if self._parsing != on:
+            self._parsing = on
+            self.sigPendingChanged.emit()
+
+    def _take_queued(self) -> None:
+        """Carry out the Play and Steps pressed while the gradient was being prepared."""
+        play, steps = self.queued_play, self.queued_steps
+        self.queued_play, self.queued_steps = False, 0
+        self.sigPendingChanged.emit()
+        if steps:
+            self.step(steps)
+        if play:
             self.play()
+        self._emit_playing()
 
     def set_view(self, view: ViewRange) -> None:
         """Resample the current function over a new view (zoom or pan)."""
@@ -213,7 +255,7 @@ class Controller(QObject):
 
         At most MAX_RUNS runs (starts × raced methods) exist: the oldest starts go first.
         """
-        self.pause()
+        self._stop_timer()
         methods = self.race or [self.settings.optimizer]
         self.starts = self.starts[-max(1, MAX_RUNS // len(methods)):]
         if self.objective is None:
@@ -267,27 +309,46 @@ class Controller(QObject):
         return max(FRAME_MS, int(1000 / self.steps_per_second))
 
     def play(self) -> None:
-        """Start the timer (or queue the start until the gradient is ready)."""
+        """Start the timer, or, while the gradient is prepared, as soon as it is ready."""
+        if self.preparing:
+            self.queued_play = True
+            self.sigPendingChanged.emit()
+            self._emit_playing()
+            return
         if self.session is None:
-            self._play_when_ready = self.formula is not None
             return
         if not self.session.running:
             self.restart()
         if self.session is not None and self.session.running and not self.playing:
             self._timer.start(self._interval_ms())
-            self.sigPlayingChanged.emit(True)
+            self._emit_playing()
 
     def pause(self) -> None:
-        self._play_when_ready = False
-        if self.playing:
-            self._timer.stop()
-            self.sigPlayingChanged.emit(False)
+        """Stop the timer and forget a Play or Steps queued while preparing."""
+        if self.queued_play or self.queued_steps:
+            self.queued_play, self.queued_steps = False, 0
+            self.sigPendingChanged.emit()
+        self._stop_timer()
+
+    def _stop_timer(self) -> None:
+        self._timer.stop()
+        self._emit_playing()
+
+    def _emit_playing(self) -> None:
+        shown = self.playing or self.queued_play
+        if shown != self._shown_playing:
+            self._shown_playing = shown
+            self.sigPlayingChanged.emit(shown)
 
     def toggle_play(self) -> None:
-        self.pause() if self.playing else self.play()
+        self.pause() if self.playing or self.queued_play else self.play()
 
     def step(self, count: int = 1) -> None:
-        """Take ``count`` steps by hand."""
+        """Take ``count`` steps by hand (queued while the gradient is prepared)."""
+        if self.preparing:
+            self.queued_steps += count
+            self.sigPendingChanged.emit()
+            return
         if self.session is None:
             return
         for _ in range(count):
@@ -302,14 +363,14 @@ class Controller(QObject):
     def _tick(self) -> None:
         session = self.session
         if session is None:
-            self.pause()
+            self._stop_timer()
             return
         steps = max(1, math.ceil(self.steps_per_second * self._interval_ms() / 1000))
         for _ in range(steps):
             if not session.step():
                 break
         if not session.running:
-            self.pause()
+            self._stop_timer()
         self.sigStepped.emit()
 
     def shutdown(self) -> None:

@@ -12,7 +12,9 @@ Which keys a file must have:
   xmax, ymin, ymax) and ``starts`` -- what is being studied;
 * optional, taking the value of ``Lesson()`` when left out: ``race``, ``settings`` (and
   each key inside it, including each of ``stop``), ``panels`` (and each of its keys),
-  ``theme``, ``locked``, ``lesson_mode``; a left-out ``preset`` means null (no preset).
+  ``theme``, ``locked``, ``lesson_mode``, ``views`` and ``layout``; a left-out ``preset``
+  means null (no preset). A lesson without ``views`` (saved before views were pluggable)
+  opens with the default views, less the ``panels`` it hid.
 
 :meth:`Lesson.to_json` always writes every key, so saved files never rely on defaults.
 """
@@ -48,6 +50,10 @@ MAX_LR = 1000.0
 MAX_NOISE = 1e3
 MAX_SEED = 2**32 - 1
 THEMES = ("light", "dark")
+MAX_VIEWS = 40
+VIEW_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,47}")
+MAX_LAYOUT_CHARS = 65_536  # the docks' layout (Qt's saveState, base64): ~2 kB in practice
+BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
 LOCKABLE = (
     "functionEdit",
     "presetCombo",
@@ -94,6 +100,8 @@ class Lesson:
     theme: str = "light"
     locked: tuple[str, ...] = ()
     lesson_mode: bool = False
+    views: tuple[str, ...] | None = None  # names of the views shown; None: the defaults
+    layout: str | None = None  # the docks' layout (base64 of Qt's window state)
 
     def to_dict(self) -> dict[str, Any]:
         """The lesson as plain JSON data (every key written, numbers as Python numbers)."""
@@ -124,6 +132,8 @@ class Lesson:
             "theme": self.theme,
             "locked": list(self.locked),
             "lesson_mode": bool(self.lesson_mode),
+            "views": None if self.views is None else list(self.views),
+            "layout": self.layout,
         }
 
     def to_json(self) -> str:
@@ -370,7 +380,8 @@ def _read_lesson(data: Any) -> Lesson:
         raise LessonError(key, "is given twice")
     _read_version(data)
     data = _object(data, "", ("format_version", "function", "view", "starts"),
-                   ("preset", "race", "settings", "panels", "theme", "locked", "lesson_mode"))
+                   ("preset", "race", "settings", "panels", "theme", "locked", "lesson_mode",
+                    "views", "layout"))
     presets = [p.name for p in PRESETS]
     preset = data.get("preset")  # left out: the lesson is not a preset
     if preset is not None:
@@ -386,7 +397,40 @@ def _read_lesson(data: Any) -> Lesson:
         theme=_choice(data.get("theme", default.theme), "theme", THEMES, "theme"),
         locked=_names(data.get("locked", []), "locked", LOCKABLE, "control"),
         lesson_mode=_flag(data.get("lesson_mode", default.lesson_mode), "lesson_mode"),
+        views=_read_views(data.get("views")),
+        layout=_read_layout(data.get("layout")),
     )
+
+
+def _read_views(value: Any) -> tuple[str, ...] | None:
+    """View names (a newer gdviz may know more: the window ignores names it lacks)."""
+    if value is None:
+        return None
+    if not isinstance(value, list | tuple):
+        raise LessonError("views", f"must be a list of view names, got {_kind(value)}")
+    if len(value) > MAX_VIEWS:
+        raise LessonError("views", f"lists {len(value)} views; at most {MAX_VIEWS} exist")
+    names: list[str] = []
+    for i, item in enumerate(value):
+        name = _text(item, f"views[{i}]")
+        if not VIEW_NAME.fullmatch(name):
+            raise LessonError(f"views[{i}]", f"{name[:60]!r} is not a view name")
+        if name in names:
+            raise LessonError(f"views[{i}]", f"{name!r} is listed twice")
+        names.append(name)
+    return tuple(names)
+
+
+def _read_layout(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = _text(value, "layout")
+    if len(text) > MAX_LAYOUT_CHARS:
+        raise LessonError("layout", f"too long for a window layout (over {MAX_LAYOUT_CHARS:,} "
+                                    "characters)")
+    if len(text) % 4 or not BASE64.fullmatch(text):
+        raise LessonError("layout", "must be the base64 text gdviz writes for a layout")
+    return text
 
 
 def _read_version(data: dict[str, Any]) -> None:

@@ -12,6 +12,17 @@ def compiler():
     worker.close()
 
 
+@pytest.fixture(autouse=True)
+def isolated_settings():
+    """Each test starts from default settings (theme, views, layout, recent files)."""
+    from PySide6.QtCore import QSettings, QStandardPaths
+
+    QStandardPaths.setTestModeEnabled(True)
+    QSettings().clear()
+    yield
+    QSettings().clear()
+
+
 @pytest.fixture
 def window(qtbot, compiler):
     """The real main window with the default lesson loaded and its gradient ready."""

@@ -37,8 +37,8 @@ def test_lesson_round_trip_restores_the_same_screen(qtbot, window, tmp_path):
         window.controls.optimizer_combo.findData("momentum"))
     window.controls.hyper_spins["momentum"].setValue(0.5)
     window.controls.set_race_selection(["gd", "momentum"])
-    window.panel_actions["status"].setChecked(False)
-    window.lock_actions["presetCombo"].setChecked(True)
+    window.views.set_shown("statusView", False)
+    window.menus.lock_actions["presetCombo"].setChecked(True)
     path = str(tmp_path / "lesson.gdviz")
     saved = window.lesson()
     assert window.files.save(path)
@@ -47,7 +47,7 @@ def test_lesson_round_trip_restores_the_same_screen(qtbot, window, tmp_path):
     type_function(qtbot, window, "sin(x) + y^2")  # change everything
     wait_ready(qtbot, window, "sin(x) + y^2")
     window.controls.set_race_selection([])
-    window.panel_actions["status"].setChecked(True)
+    window.views.set_shown("statusView", True)
     assert window.files.open(path)
     wait_ready(qtbot, window, "x^2 + 3y^2")
     restored = window.lesson()
@@ -131,14 +131,14 @@ def test_copy_map_image_to_clipboard(qtbot, window):
 
 
 def test_lesson_mode_hides_locked_controls(qtbot, window):
-    window.lock_actions["functionEdit"].setChecked(True)
-    window.lock_actions["raceTab"].setChecked(True)
+    window.menus.lock_actions["functionEdit"].setChecked(True)
+    window.menus.lock_actions["raceTab"].setChecked(True)
     assert window.function_edit.isVisible()  # locks apply in lesson mode only
-    window.lesson_mode_action.setChecked(True)
+    window.menus.lesson_mode_action.setChecked(True)
     assert not window.function_edit.isVisible()
     assert not window.controls.tabs.isTabVisible(1)
     assert window.controls.learning_rate_spin.isVisible()  # not locked
-    window.lesson_mode_action.setChecked(False)
+    window.menus.lesson_mode_action.setChecked(False)
     assert window.function_edit.isVisible() and window.controls.tabs.isTabVisible(1)
 
 

@@ -128,8 +128,16 @@ class ContourView(pg.PlotWidget):
             self.sigHovered.emit(point.x(), point.y())
 
     def _emit_view(self) -> None:
+        if self.getPlotItem() is None:
+            return  # the window is closing: its plot is gone already
         (x0, x1), (y0, y1) = self.getPlotItem().getViewBox().viewRange()
         self.sigViewChanged.emit(ViewRange(x0, x1, y0, y1))
+
+    def set_colour_map(self, name: str) -> None:
+        """Colour f with another pyqtgraph colour map (viridis, cividis)."""
+        self.colour_map = pg.colormap.get(name)
+        self.image.setColorMap(self.colour_map)
+        self.colour_bar.setColorMap(self.colour_map)
 
     def data_to_viewport(self, x: float, y: float):
         """Viewport pixel of data point (x, y) (for tests and automation)."""

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout
 
+from gdviz.app import style
 from gdviz.app.crash import guarded
+from gdviz.app.views.base import PanelView, ViewContext
 from gdviz.app.views.pixels import column_envelope
+from gdviz.core.runs import DIVERGED
 
 GRID_COLOURS = {"light": "#dedede", "dark": "#3a3a3a"}
 
@@ -44,6 +48,8 @@ class LossView(pg.PlotWidget):
         plot.showGrid(x=True, y=True)
         plot.setMenuEnabled(False)
         plot.disableAutoRange()
+        # No "×1e+16" unit label beside the axis (it was cut at 1280×720): ticks say it all.
+        plot.getAxis("left").enableAutoSIPrefix(False)
         for axis in plot.axes.values():  # its grid lines span the plot: keep them as a pixmap
             axis["item"].setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             axis["item"].setZValue(-1)  # grid lines under the curves
@@ -131,3 +137,95 @@ class LossView(pg.PlotWidget):
         """The f values currently drawn for run ``index`` (for tests)."""
         _, y = self.curves[index].getData()
         return np.array([]) if y is None else np.asarray(y)
+
+
+TITLE = "<b>Loss</b> f(x<sub>t</sub>) against step t"
+WIDE_RANGE = 1e6  # f spanning more than this factor is read on a log axis
+
+
+def divergence_note(groups, losses: list[np.ndarray]) -> tuple[bool | None, str]:
+    """Whether a diverged run asks for a log axis (True), cannot have one (False), or None.
+
+    The second value explains it in words for the loss plot's title.
+    """
+    diverged = any((g.status == DIVERGED).any() for g in groups)
+    if not diverged:
+        return None, ""
+    finite = [v[np.isfinite(v)] for v in losses]
+    finite = np.concatenate([v for v in finite if v.size] or [np.zeros(1)])
+    if finite.min() > 0 and finite.max() / finite.min() > WIDE_RANGE:
+        return True, "a run diverged: f is shown on a log axis"
+    if finite.min() <= 0:
+        return False, "a run diverged: f falls without bound, so a log axis cannot show it"
+    return None, ""
+
+
+class LossPanel(PanelView):
+    """The loss plot with its title and log-scale switch, following the runs."""
+
+    def __init__(self, context: ViewContext, parent=None) -> None:
+        super().__init__(context, parent)
+        self.plot = LossView()
+        self.plot.setMinimumHeight(120)
+        self.title = QLabel(TITLE, objectName="lossTitle")
+        self.title.setWordWrap(True)
+        self.log_check = QCheckBox("log scale", objectName="logScaleCheck")
+        self.log_check.toggled.connect(self._on_log_scale)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.log_check)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.addLayout(header)
+        layout.addWidget(self.plot, 1)
+        self._auto_log = False  # the log axis was switched on for a diverged run
+        c = self.controller
+        c.sigRunsReset.connect(self._on_runs_reset)
+        context.sigRefresh.connect(self._on_refresh)
+        context.contour.sigRunVisibility.connect(self.plot.set_visible)
+        context.sigTheme.connect(self._on_theme)
+        context.sigTextSize.connect(self._on_text_size)
+        self._on_theme(context.theme)
+        self._on_runs_reset()
+
+    def _on_runs_reset(self) -> None:
+        groups = self.controller.groups
+        self.plot.set_runs(style.run_colours(groups) if groups else [])
+        if self._auto_log:
+            self._auto_log = False
+            self.log_check.setChecked(False)
+        self.title.setText(TITLE)
+        if self.active:
+            self.refresh()
+
+    def _on_refresh(self) -> None:
+        if self.active:
+            self.refresh()
+
+    def _on_log_scale(self, on: bool) -> None:
+        self.plot.set_log_scale(on)
+        if self.active:
+            self.refresh()
+
+    def _on_theme(self, name: str) -> None:
+        self.plot.setBackground("#1e1e1e" if name == "dark" else "w")
+        self.plot.set_colours("#e8e8e8" if name == "dark" else "k", GRID_COLOURS[name])
+
+    def _on_text_size(self, points: int) -> None:
+        font = QFont(self.font())
+        font.setPointSize(points)
+        for axis in self.plot.getPlotItem().axes.values():
+            axis["item"].setStyle(tickFont=font)
+
+    def refresh(self) -> None:
+        groups = self.controller.groups
+        if not groups or len(self.plot.curves) != sum(g.size for g in groups):
+            return
+        losses = [g.losses(row) for g in groups for row in range(g.size)]
+        wants_log, note = divergence_note(groups, losses)
+        if wants_log and not self.log_check.isChecked():
+            self._auto_log = True
+            self.log_check.setChecked(True)  # redraws through _on_log_scale
+            return
+        self.title.setText(f"{TITLE} — <i>{note}</i>" if note else TITLE)
+        self.plot.update_runs(losses)

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton
 
 from gdviz.app.crash import guarded
+from gdviz.app.views.base import PanelView, ViewContext
 
 
-class MathsPanel(QWidget):
+class MathsPanel(PanelView):
     """Typeset f, ∂f/∂x, ∂f/∂y; the Hessian is computed only when asked for."""
 
     sigHessianRequested = Signal()
 
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName("mathsPanel")
+    def __init__(self, context: ViewContext, parent=None) -> None:
+        super().__init__(context, parent)
         layout = QGridLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(4, 2, 4, 2)
         layout.setSpacing(2)
         self.label = QLabel(objectName="mathsLabel")
         self.label.setTextFormat(Qt.TextFormat.RichText)
@@ -34,7 +34,23 @@ class MathsPanel(QWidget):
         layout.addWidget(self.hessian_button, 0, 1, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.hessian_label, 1, 0, 1, 2)
         layout.setColumnStretch(0, 1)
-        self.show_pending()
+        c = self.controller
+        c.sigFunctionAccepted.connect(lambda _: self.show_pending())
+        c.sigFunctionChanged.connect(lambda objective: self.show_maths(objective.math_html()))
+        self.sigHessianRequested.connect(self._on_hessian_requested)
+        self.refresh()
+
+    def refresh(self) -> None:
+        objective = self.controller.objective
+        if objective is None:
+            self.show_pending()
+        else:
+            self.show_maths(objective.math_html())
+
+    def _on_hessian_requested(self) -> None:
+        objective = self.controller.objective
+        if objective is not None:
+            self.show_hessian(objective.hessian_html())
 
     def show_pending(self) -> None:
         self.label.setText("<i>differentiating…</i>")

@@ -1,0 +1,175 @@
+"""Builds the views of the table (registry.VIEWS): docks, map layers, menu and toolbar.
+
+A view's class is imported and built the first time the view is shown; hiding it makes
+it inactive (it draws nothing). Which views are shown, and the docks' layout, can be
+read and restored as plain data (for lessons and for the settings kept between sessions).
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import sys
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar
+
+from gdviz.app.crash import report
+from gdviz.app.views.base import ViewContext
+from gdviz.app.views.registry import VIEWS, ViewSpec
+
+DOCK_AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea,
+              "right": Qt.DockWidgetArea.RightDockWidgetArea,
+              "bottom": Qt.DockWidgetArea.BottomDockWidgetArea}
+REFRESH_MS = 50  # panels follow a live run at most 20 times a second
+STATE_VERSION = 1  # of QMainWindow.saveState: a layout saved by another version is ignored
+
+
+def load_factory(path: str) -> Any:
+    """The class named by "module:Class"."""
+    module_name, _, class_name = path.partition(":")
+    return getattr(importlib.import_module(module_name), class_name)
+
+
+class ViewManager(QObject):
+    """Owns every view of the table: builds, shows, hides and lays them out."""
+
+    sigShownChanged = Signal(str, bool)  # view name, shown
+
+    def __init__(self, window: QMainWindow, context: ViewContext,
+                 specs: tuple[ViewSpec, ...] = VIEWS) -> None:
+        super().__init__(window)
+        self.window = window
+        self.context = context
+        self.specs = {spec.name: spec for spec in specs}
+        self.views: dict[str, Any] = {}  # built views, by name
+        self.docks: dict[str, QDockWidget] = {}
+        self.actions: dict[str, QAction] = {}
+        self.toolbar = QToolBar("Views", window, objectName="viewsToolBar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
+        self._refresh_timer.timeout.connect(self.refresh_now)
+        for spec in specs:
+            self._add_action(spec)
+            if spec.area != "map":
+                self._add_dock(spec)
+
+    # -- construction --------------------------------------------------------------------
+    def _add_action(self, spec: ViewSpec) -> None:
+        action = QAction(spec.title, self.window, checkable=True, objectName=f"{spec.name}Action")
+        if spec.shortcut:
+            action.setShortcut(QKeySequence(spec.shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setToolTip(f"{spec.tip} ({spec.shortcut})" if spec.shortcut else spec.tip)
+        action.toggled.connect(lambda on, name=spec.name: self._on_toggled(name, on))
+        self.actions[spec.name] = action
+        if spec.toolbar:
+            self.toolbar.addAction(action)
+
+    def _add_dock(self, spec: ViewSpec) -> None:
+        dock = QDockWidget(spec.title, self.window, objectName=f"{spec.name}Dock")
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
+        self.window.addDockWidget(DOCK_AREAS[spec.area], dock)
+        dock.hide()
+        # The dock's own close button (or a restored layout) must untick the toggle.
+        dock.visibilityChanged.connect(lambda _, name=spec.name: self._sync_action(name))
+        self.docks[spec.name] = dock
+
+    def fill_menu(self, menu: QMenu) -> None:
+        """Add one toggle per view to ``menu`` (the View menu)."""
+        for action in self.actions.values():
+            menu.addAction(action)
+
+    # -- showing and hiding --------------------------------------------------------------
+    def view(self, name: str) -> Any:
+        """The view called ``name`` if it was built, else None."""
+        return self.views.get(name)
+
+    def build(self, name: str) -> Any:
+        """The view called ``name``, built now if need be (its dock stays as it is)."""
+        if name not in self.views:
+            spec = self.specs[name]
+            view = load_factory(spec.factory)(self.context)
+            if spec.area != "map":
+                view.setObjectName(spec.name)
+                self.docks[name].setWidget(view)
+            self.views[name] = view
+        return self.views[name]
+
+    def is_shown(self, name: str) -> bool:
+        return self.actions[name].isChecked()
+
+    def shown(self) -> tuple[str, ...]:
+        """Names of the views shown, in table order."""
+        return tuple(name for name in self.specs if self.is_shown(name))
+
+    def set_shown(self, name: str, on: bool) -> None:
+        """Show or hide a view (as its menu toggle does)."""
+        self.actions[name].setChecked(on)
+
+    def show_only(self, names: tuple[str, ...] | list[str]) -> None:
+        """Show exactly these views (unknown names are ignored)."""
+        for name in self.specs:
+            self.set_shown(name, name in names)
+
+    def show_defaults(self) -> None:
+        self.show_only([name for name, spec in self.specs.items() if spec.shown])
+
+    def _on_toggled(self, name: str, on: bool) -> None:
+        try:
+            view = self.build(name) if on else self.views.get(name)
+        except Exception:  # noqa: BLE001 - a broken view must not take the app down
+            report(sys.exc_info(), where=f"the {self.specs[name].title} view",
+                   window=self.window)
+            self.actions[name].setChecked(False)
+            return
+        dock = self.docks.get(name)
+        if dock is not None and dock.isHidden() == on:
+            dock.setVisible(on)
+        if view is not None and view.active != on:
+            view.set_active(on)
+        self.sigShownChanged.emit(name, on)
+
+    def _sync_action(self, name: str) -> None:
+        dock = self.docks[name]
+        if not self.window.isVisible() or self.window.isMinimized():
+            return  # docks report hidden while the window is: not the user's choice
+        if dock.isHidden() and self.actions[name].isChecked() and not dock.isFloating():
+            self.actions[name].setChecked(False)
+
+    # -- following the runs -----------------------------------------------------------------
+    def refresh_soon(self) -> None:
+        """Ask the panels to redraw within REFRESH_MS (coalescing many steps into one)."""
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def refresh_now(self) -> None:
+        self._refresh_timer.stop()
+        self.context.sigRefresh.emit()
+
+    # -- layout as data ------------------------------------------------------------------
+    def layout_state(self) -> str:
+        """The docks' layout as base64 text (QMainWindow.saveState)."""
+        state = self.window.saveState(STATE_VERSION)
+        return base64.b64encode(bytes(state.data())).decode("ascii")
+
+    def restore_layout(self, text: str) -> bool:
+        """Restore a layout from :meth:`layout_state`; False if it does not fit."""
+        try:
+            data = base64.b64decode(text.encode("ascii"), validate=True)
+        except (ValueError, UnicodeEncodeError):
+            return False
+        shown = self.shown()
+        ok = self.window.restoreState(QByteArray(data), STATE_VERSION)
+        # restoreState shows and hides docks: the toggles stay the source of truth.
+        self.show_only(shown)
+        for name in shown:
+            dock = self.docks.get(name)
+            if dock is not None:
+                dock.setVisible(True)
+        return bool(ok)
