@@ -7,58 +7,25 @@ each timer tick the core steps → views append.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import math
-import os
-import sys
-import threading
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
+from gdviz.app.tasks import Task
 from gdviz.core.expression import ExpressionError, Formula, parse
 from gdviz.core.grid import Grid, ViewRange, sample_grid
 from gdviz.core.lesson import Lesson
 from gdviz.core.presets import DEFAULT_PRESET, Preset
-from gdviz.core.runs import RunGroup, RunSettings, Session
+from gdviz.core.race import race_lrs
+from gdviz.core.runs import RunGroup, RunSettings, Session, preview_path
 
 MAX_RUNS = 16  # more would clutter the map and slow every frame
 FRAME_MS = 16  # the timer never ticks faster than ~60 frames per second
-
-
-class _Signals(QObject):
-    done = Signal(int, object, object)  # generation, result, error
-
-
-def lower_thread_priority(niceness: int = 5) -> None:
-    """Let the GUI thread go first when cores are scarce (Linux threads have their own nice)."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
-
-
-class _Task(QRunnable):
-    """Run ``work()`` on a pool thread and deliver (generation, result, error) queued."""
-
-    def __init__(self, generation: int, work: Callable[[], Any]) -> None:
-        super().__init__()
-        self.signals = _Signals()
-        self.generation = generation
-        self.work = work
-
-    def run(self) -> None:
-        lower_thread_priority()
-        try:
-            result, error = self.work(), None
-        except ExpressionError as exc:
-            result, error = None, exc
-        except Exception as exc:  # noqa: BLE001 - reported to the user, never lost
-            result, error = None, ExpressionError(f"could not process this function: {exc}", 0, 0)
-        self.signals.done.emit(self.generation, result, error)
 
 
 class Controller(QObject):
@@ -72,6 +39,7 @@ class Controller(QObject):
     sigStepped = Signal()  # runs advanced or stepped back
     sigPlayingChanged = Signal(bool)  # playing, or queued to play once the gradient is ready
     sigPendingChanged = Signal()  # the gradient started or finished preparing, or input queued
+    sigSceneChanged = Signal(str)  # function or starts set by the user: what was done
 
     def __init__(self, compiler: Any = None, owns_compiler: bool = False,
                  parent: QObject | None = None) -> None:
@@ -80,7 +48,7 @@ class Controller(QObject):
         self._owns_compiler = owns_compiler
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)
-        self._tasks: set[_Task] = set()
+        self._tasks: set[Task] = set()
         self._parse_generation = 0
         self._compile_generation = 0
         self._grid_generation = 0
@@ -91,6 +59,8 @@ class Controller(QObject):
         self.grid: Grid | None = None
         self.settings = RunSettings(lr=DEFAULT_PRESET.lr)
         self.race: list[str] = []  # optimizers started together by a click
+        self.race_lr_choices: dict[str, float] = {}  # η typed into the Race tab, by method
+        self.scene_label = ""  # how the next accepted function came (for undo's menu)
         self.starts: list[tuple[float, float]] = list(DEFAULT_PRESET.starts[:1])
         self.session: Session | None = None
         self.steps_per_second = 20.0
@@ -110,6 +80,8 @@ class Controller(QObject):
         self.view = preset.view
         self.starts = list(preset.starts)
         self.settings = replace(self.settings, lr=preset.lr)
+        self.race_lr_choices = {}  # a new function: each method's default η anew
+        self.scene_label = f"preset {preset.name}"
         self.set_function(preset.function, force=True)
 
     def apply_lesson(self, lesson: Lesson) -> None:
@@ -119,7 +91,18 @@ class Controller(QObject):
         self.starts = list(lesson.starts)
         self.settings = lesson.settings
         self.race = list(lesson.race)
+        self.race_lr_choices = dict(lesson.race_lrs)
+        self.scene_label = "lesson"
         self.set_function(lesson.function, force=True)
+
+    def apply_scene(self, function: str, view: ViewRange,
+                    starts: tuple[tuple[float, float], ...]) -> None:
+        """Bring back a function, view and starts (undo and redo)."""
+        self.pause()
+        self.view = view
+        self.starts = list(starts)
+        self.scene_label = "undo"
+        self.set_function(function, force=True)
 
     def set_function(self, text: str, force: bool = False) -> None:
         """Parse and draw ``text`` off the GUI thread; the old function stays until then."""
@@ -158,6 +141,8 @@ class Controller(QObject):
         self.session = None
         self._compiling = True  # from now until the exact gradient arrives
         self.sigFunctionAccepted.emit(formula.text)
+        label, self.scene_label = self.scene_label or f"f = {formula.text}", ""
+        self.sigSceneChanged.emit(label)
         self.sigGridChanged.emit(grid)
         self.sigRunsReset.emit()
         self._compile(formula.text)
@@ -233,11 +218,11 @@ class Controller(QObject):
             self.sigGridChanged.emit(grid)
 
     def _submit(self, generation: int, work: Callable[[], Any], done: Callable) -> None:
-        task = _Task(generation, work)
+        task = Task(generation, work)
         task.setAutoDelete(False)
         self._tasks.add(task)
 
-        def finished(gen: int, result: Any, error: Any, task: _Task = task) -> None:
+        def finished(gen: int, result: Any, error: Any, task: Task = task) -> None:
             self._tasks.discard(task)
             done(gen, result, error)
 
@@ -246,9 +231,59 @@ class Controller(QObject):
 
     # -- runs ------------------------------------------------------------------------
     def set_start(self, x: float, y: float, add: bool = False) -> None:
-        """Start the runs at (x, y); with ``add``, keep the others and add this start."""
+        """Start the runs at (x, y); with ``add``, keep the others and add this start.
+
+        A start added while runs exist joins them where they are: the others go on.
+        """
         self.starts = [*self.starts, (x, y)] if add else [(x, y)]
+        methods = self.race or [self.settings.optimizer]
+        fits = self.total_runs() + len(methods) <= MAX_RUNS
+        if add and self.session is not None and fits:
+            for name in methods:
+                self.session.add(np.array([(x, y)], dtype=float), self._settings_for(name))
+            self.sigRunsReset.emit()
+        else:
+            self.restart()
+        self.sigSceneChanged.emit(f"{'added ' if add else ''}start ({x:.3g}, {y:.3g})")
+
+    def move_start(self, index: int, x: float, y: float) -> None:
+        """Move start ``index`` (a dragged start point) and restart the runs from there."""
+        if not 0 <= index < len(self.starts):
+            return
+        playing = self.playing
+        self.starts[index] = (x, y)
         self.restart()
+        self.sigSceneChanged.emit(f"moved start to ({x:.3g}, {y:.3g})")
+        if playing:
+            self.play()
+
+    def preview(self, run: int, x: float, y: float, steps: int = 100) -> np.ndarray:
+        """The path run number ``run`` would take from (x, y) in its next ``steps`` steps."""
+        group, _ = self.run_at(run)
+        if group is None:
+            return np.empty((0, 2))
+        return preview_path(self.objective, (x, y), group.settings, steps)
+
+    def run_at(self, run: int) -> tuple[RunGroup | None, int]:
+        """The group and row of run number ``run`` (runs numbered across groups)."""
+        for group in self.groups:
+            if run < group.size:
+                return group, run
+            run -= group.size
+        return None, 0
+
+    def start_of_run(self, run: int) -> int:
+        """The index in ``starts`` of run number ``run``'s start point."""
+        group, row = self.run_at(run)
+        if group is None:
+            return -1
+        point = tuple(float(v) for v in group.column("points")[0, row])
+        matches = [i for i, start in enumerate(self.starts)
+                   if np.allclose(start, point, rtol=0, atol=1e-12)]
+        return matches[0] if matches else -1
+
+    def total_runs(self) -> int:
+        return sum(g.size for g in self.groups)
 
     def restart(self) -> None:
         """Reset every run to its start point with the current settings.
@@ -265,12 +300,34 @@ class Controller(QObject):
         session = Session(self.objective)
         starts = np.array(self.starts, dtype=float)
         for name in methods:
-            session.add(starts, replace(self.settings, optimizer=name, hyper=self._hyper_for(name)))
+            session.add(starts, self._settings_for(name))
         self.session = session
         self.sigRunsReset.emit()
 
-    def _hyper_for(self, name: str) -> dict[str, float]:
-        return dict(self.settings.hyper) if name == self.settings.optimizer else {}
+    def _settings_for(self, name: str) -> RunSettings:
+        """The settings of method ``name``'s runs: in a race, its own η."""
+        hyper = dict(self.settings.hyper) if name == self.settings.optimizer else {}
+        lr = self.race_lrs().get(name, self.settings.lr)
+        return replace(self.settings, optimizer=name, hyper=hyper, lr=lr)
+
+    def race_lrs(self) -> dict[str, float]:
+        """η of each raced method (empty when not racing)."""
+        if len(self.race) < 2:
+            return {}
+        chosen = {**self.race_lr_choices}
+        if self.settings.optimizer in self.race:
+            chosen.setdefault(self.settings.optimizer, self.settings.lr)
+        return race_lrs(self.race, chosen, self.view, self.settings.lr)
+
+    def set_race_lr(self, name: str, lr: float) -> None:
+        """The lecturer's η for method ``name`` in a race; its runs change live."""
+        self.race_lr_choices[name] = float(lr)
+        if name == self.settings.optimizer:
+            self.settings = replace(self.settings, lr=float(lr))
+        for group in self.groups:
+            if group.settings.optimizer == name and len(self.race) > 1:
+                group.update_settings(lr=float(lr))
+        self.sigRunsReset.emit()  # the legend shows each method's η
 
     def update_settings(self, **changes: Any) -> None:
         """Change learning rate, hyperparameters, schedule or stop rules live."""
@@ -279,11 +336,17 @@ class Controller(QObject):
             self.restart()
             return
         self.settings = replace(self.settings, **changes)
+        racing = len(self.race) > 1
+        if racing and "lr" in changes:
+            self.race_lr_choices[self.settings.optimizer] = float(changes["lr"])
         for group in self.groups:
-            keep_hyper = group.settings.optimizer != self.settings.optimizer
-            group.update_settings(
-                **{k: v for k, v in changes.items() if not (k == "hyper" and keep_hyper)}
-            )
+            other = group.settings.optimizer != self.settings.optimizer
+            skip = {"hyper"} if other else set()
+            if racing and other:
+                skip.add("lr")  # in a race the η box is the method tab's method's η
+            group.update_settings(**{k: v for k, v in changes.items() if k not in skip})
+        if racing and "lr" in changes:
+            self.sigRunsReset.emit()  # the legend shows each method's η
         self.sigStepped.emit()
 
     def set_race(self, names: list[str]) -> None:

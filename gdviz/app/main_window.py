@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from gdviz.app import window_settings
 from gdviz.app.map_runs import MapRuns
 from gdviz.app.menus import WindowMenus
+from gdviz.app.steering import StartDragging
 from gdviz.app.view_manager import ViewManager
 from gdviz.app.views.base import ViewContext
 from gdviz.app.views.contour import ContourView
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         self.map_runs = MapRuns(self.context, self.views.refresh_soon, self.views.refresh_now)
         self._build_layout()
         self.menus = WindowMenus(self)
+        self.dragging = StartDragging(self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.views.toolbar)
         self._edit_timer = QTimer(self, singleShot=True, interval=EDIT_PAUSE_MS)
         self._edit_timer.timeout.connect(self.apply_function)
@@ -177,6 +179,10 @@ class MainWindow(QMainWindow):
         self.views.build("controlsView").show_learning_rate(preset.lr)
         self.controller.load_preset(preset)
 
+    def frame_next_grid(self) -> None:
+        """Show the next grid's whole view (a preset, lesson or undo sets the view)."""
+        self._grid_framed = False
+
     def _on_map_clicked(self, x: float, y: float, shift: bool) -> None:
         self.flush_edit()
         self.controller.set_start(x, y, add=shift)
@@ -232,6 +238,7 @@ class MainWindow(QMainWindow):
             preset=preset.name if preset.function == c.text else None,
             starts=tuple((float(x), float(y)) for x, y in c.starts),
             race=tuple(c.race),
+            race_lrs=c.race_lrs(),
             settings=c.settings,
             panels=Panels(**{key: name in shown for key, name in PANEL_VIEWS.items()}),
             theme=self.menus.theme,

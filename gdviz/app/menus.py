@@ -31,11 +31,13 @@ class WindowMenus(QObject):
     def __init__(self, window) -> None:
         super().__init__(window)
         from gdviz.app.file_actions import FileActions
+        from gdviz.app.steering import UndoActions
 
         self.window = window
         self.theme = "light"
         self._plots_only_hidden: list[str] = []
         window.files = FileActions(window)
+        self.undo = UndoActions(window, window.menuBar().addMenu("&Edit"))
         self._build_run_menu(window.menuBar().addMenu("&Run"))
         self._build_presets_menu(window.menuBar().addMenu("&Presets"))
         self._build_view_menu(window.menuBar().addMenu("&View"))

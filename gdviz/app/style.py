@@ -25,12 +25,16 @@ def run_colour(index: int) -> str:
 
 
 def run_colours(groups) -> list[str]:
-    """Colours of the runs of ``groups`` (RunGroups, one per method, same starts), in order.
+    """Colours of the runs of ``groups`` (RunGroups), in order.
 
     A race colours by method (a method's starts share its colour: "Adam is green"); a
     single method colours by start. So 16 runs never reuse a colour for two meanings.
     """
-    starts = groups[0].size if groups else 0
-    if len(groups) > 1:
-        return [run_colour(method) for method in range(len(groups)) for _ in range(starts)]
-    return [run_colour(start) for start in range(starts)]
+    methods: list[str] = []
+    for group in groups:
+        if group.settings.optimizer not in methods:
+            methods.append(group.settings.optimizer)
+    if len(methods) > 1:
+        return [run_colour(methods.index(g.settings.optimizer)) for g in groups
+                for _ in range(g.size)]
+    return [run_colour(index) for index in range(sum(g.size for g in groups))]

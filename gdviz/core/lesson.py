@@ -100,6 +100,7 @@ class Lesson:
     theme: str = "light"
     locked: tuple[str, ...] = ()
     lesson_mode: bool = False
+    race_lrs: dict[str, float] = field(default_factory=dict)  # η of each raced method
     views: tuple[str, ...] | None = None  # names of the views shown; None: the defaults
     layout: str | None = None  # the docks' layout (base64 of Qt's window state)
 
@@ -132,6 +133,7 @@ class Lesson:
             "theme": self.theme,
             "locked": list(self.locked),
             "lesson_mode": bool(self.lesson_mode),
+            "race_lrs": {k: float(v) for k, v in sorted(self.race_lrs.items())},
             "views": None if self.views is None else list(self.views),
             "layout": self.layout,
         }
@@ -381,7 +383,7 @@ def _read_lesson(data: Any) -> Lesson:
     _read_version(data)
     data = _object(data, "", ("format_version", "function", "view", "starts"),
                    ("preset", "race", "settings", "panels", "theme", "locked", "lesson_mode",
-                    "views", "layout"))
+                    "race_lrs", "views", "layout"))
     presets = [p.name for p in PRESETS]
     preset = data.get("preset")  # left out: the lesson is not a preset
     if preset is not None:
@@ -397,9 +399,16 @@ def _read_lesson(data: Any) -> Lesson:
         theme=_choice(data.get("theme", default.theme), "theme", THEMES, "theme"),
         locked=_names(data.get("locked", []), "locked", LOCKABLE, "control"),
         lesson_mode=_flag(data.get("lesson_mode", default.lesson_mode), "lesson_mode"),
+        race_lrs=_read_race_lrs(data.get("race_lrs", {})),
         views=_read_views(data.get("views")),
         layout=_read_layout(data.get("layout")),
     )
+
+
+def _read_race_lrs(value: Any) -> dict[str, float]:
+    data = _object(value, "race_lrs", (), tuple(OPTIMIZERS), "optimizer")
+    return {name: _in_range(v, f"race_lrs.{name}", 0, MAX_LR, low_open=True)
+            for name, v in data.items()}
 
 
 def _read_views(value: Any) -> tuple[str, ...] | None:

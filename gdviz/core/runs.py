@@ -8,6 +8,7 @@ Every stop reason comes from one table, :data:`STOP_MESSAGES`, shared by UI and 
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -322,29 +323,56 @@ class RunGroup:
                 status[row] = RUNNING
 
 
+def methods_of(groups: list[RunGroup]) -> list[str]:
+    """The optimizers of ``groups``, each once, in order of first appearance."""
+    names: list[str] = []
+    for group in groups:
+        if group.settings.optimizer not in names:
+            names.append(group.settings.optimizer)
+    return names
+
+
+def _title(group: RunGroup, race: bool) -> str:
+    title = get_optimizer(group.settings.optimizer).title
+    return f"{title} η = {group.settings.lr:g}" if race else title
+
+
 def run_labels(groups: list[RunGroup]) -> list[str]:
-    """One legend label per run: the method, and its start when a group has several."""
+    """One legend label per run: the method (with its η in a race), and its start when
+    the method has several."""
+    race = len(methods_of(groups)) > 1
+    runs_per_method: dict[str, int] = {}
+    for group in groups:
+        name = group.settings.optimizer
+        runs_per_method[name] = runs_per_method.get(name, 0) + group.size
     labels = []
     for group in groups:
-        title = get_optimizer(group.settings.optimizer).title
+        title = _title(group, race)
         starts = group.column("points")[0]
-        labels += [title if len(starts) == 1 else f"{title} ({x:.3g}, {y:.3g})"
-                   for x, y in starts]
+        several = runs_per_method[group.settings.optimizer] > 1
+        labels += [f"{title} ({x:.3g}, {y:.3g})" if several else title for x, y in starts]
     return labels
 
 
 def legend_rows(groups: list[RunGroup]) -> list[tuple[str, list[int]]]:
     """Legend rows as (label, indices of the runs the row stands for).
 
-    A race from several starts gets one row per method ("Adam, 4 starts"), which hides
-    or shows all of that method's runs; otherwise each run has its own row.
+    A race from several starts gets one row per method ("Adam η = 0.1, 4 starts"), which
+    hides or shows all of that method's runs; otherwise each run has its own row.
     """
-    if len(groups) > 1 and groups[0].size > 1:
-        rows, first = [], 0
-        for group in groups:
-            title = get_optimizer(group.settings.optimizer).title
-            rows.append((f"{title}, {group.size} starts", list(range(first, first + group.size))))
-            first += group.size
+    methods = methods_of(groups)
+    indices: dict[str, list[int]] = {name: [] for name in methods}
+    first = 0
+    for group in groups:
+        indices[group.settings.optimizer] += list(range(first, first + group.size))
+        first += group.size
+    if len(methods) > 1 and any(len(runs) > 1 for runs in indices.values()):
+        rows = []
+        for name in methods:
+            group = next(g for g in groups if g.settings.optimizer == name)
+            count = len(indices[name])
+            label = f"{_title(group, True)}, {count} start{'s' if count > 1 else ''}"
+            rows.append((label, indices[name]))
         return rows
     return [(label, [index]) for index, label in enumerate(run_labels(groups))]
 
@@ -376,3 +404,35 @@ class Session:
 
     def clear(self) -> None:
         self.groups.clear()
+
+
+def preview_path(objective: Objective, start: tuple[float, float], settings: RunSettings,
+                 steps: int = 100, budget_s: float = 0.012) -> np.ndarray:
+    """The path one run with ``settings`` would take from ``start`` in ``steps`` steps.
+
+    Used while a start point is dragged, so it is lean: the real update rule and stop
+    rules (gradient noise left out), without the history a RunGroup keeps; and it stops
+    early once ``budget_s`` seconds are spent, so a frame is never missed.
+    """
+    deadline = time.perf_counter() + budget_s
+    optimizer = get_optimizer(settings.optimizer)
+    hyper, stop = settings.hyperparams(), settings.stop
+    points = np.array([start], dtype=float)
+    state = optimizer.init(points)
+    path = [points[0]]
+    with np.errstate(all="ignore"):
+        grads = objective.gradient(points)
+        for t in range(min(steps, stop.max_steps)):
+            if not np.isfinite(grads).all():
+                break
+            lr = settings.schedule.lr_at(settings.lr, np.array([t]))
+            points, state, _ = optimizer.update(points, grads, state, lr, hyper, objective)
+            grads = objective.gradient(points)
+            if not np.isfinite(points).all() or np.abs(points).max() > stop.bound:
+                break
+            path.append(points[0])
+            if stop.grad_tol > 0 and np.hypot(*grads[0]) < stop.grad_tol:
+                break
+            if time.perf_counter() > deadline:
+                break
+    return np.array(path)

@@ -221,8 +221,12 @@ def test_legend_rows_per_run_or_per_method():
     assert legend_rows(one_method) == [("Adam (2, 1.5)", [0]), ("Adam (1, -1)", [1])]
     race_one_start = [RunGroup(BOWL, [(2.0, 1.5)], RunSettings(optimizer=name))
                       for name in ("gd", "adam")]
-    assert legend_rows(race_one_start) == [("Gradient descent", [0]), ("Adam", [1])]
+    assert legend_rows(race_one_start) == [("Gradient descent η = 0.05", [0]),
+                                           ("Adam η = 0.05", [1])]
     race = [RunGroup(BOWL, [(2.0, 1.5), (1.0, -1.0), (0.5, 0.5)], RunSettings(optimizer=name))
             for name in ("gd", "adam")]
-    assert legend_rows(race) == [("Gradient descent, 3 starts", [0, 1, 2]),
-                                 ("Adam, 3 starts", [3, 4, 5])]
+    assert legend_rows(race) == [("Gradient descent η = 0.05, 3 starts", [0, 1, 2]),
+                                 ("Adam η = 0.05, 3 starts", [3, 4, 5])]
+    # a start added later is a group of its own: it joins its method's row
+    late = [*race, RunGroup(BOWL, [(1.0, 1.0)], RunSettings(optimizer="gd"))]
+    assert legend_rows(late)[0] == ("Gradient descent η = 0.05, 4 starts", [0, 1, 2, 6])

@@ -23,11 +23,13 @@ def test_race_four_optimizers_from_one_click(qtbot, window):
     assert window.contour.run_count == 4 and len(window.loss.curves) == 4
     colours = {colour.name() for colour in window.contour.legend.colours}
     assert len(colours) == 4
-    assert window.contour.legend.labels == ["Gradient descent", "Momentum", "Adam",
-                                            "Damped Newton"]
+    # a fair race: each method its own η (the view spans 6, so Adam gets 0.1 × 6/5)
+    assert window.contour.legend.labels == ["Gradient descent η = 0.05", "Momentum η = 0.05",
+                                            "Adam η = 0.12", "Damped Newton η = 1"]
     window.controller.step(5)
     paths = [window.contour.layer.path(i)[:, 0] for i in range(4)]
-    assert all(len(p) == 6 for p in paths)
+    assert [len(p) for p in paths] == [6, 6, 6, 2]  # Newton at η = 1: exact in one step
+    np.testing.assert_allclose(window.controller.groups[3].points[0], [0, 0], atol=1e-12)
     assert len({round(float(p[-1]), 9) for p in paths}) == 4  # they really differ
     assert "Momentum" in window.status_label.text()
 
@@ -94,9 +96,27 @@ def test_shift_click_adds_a_start(qtbot, window):
     wait_ready(qtbot, window, "x^2 + 3y^2")
     click_map(qtbot, window, 1.0, 1.0)
     click_map(qtbot, window, -1.0, 0.5, Qt.KeyboardModifier.ShiftModifier)
-    group = window.controller.groups[0]
-    assert group.size == 2
-    np.testing.assert_allclose(group.points, [[1, 1], [-1, 0.5]], atol=0.03)
+    points = np.concatenate([g.points for g in window.controller.groups])
+    np.testing.assert_allclose(points, [[1, 1], [-1, 0.5]], atol=0.03)
+    assert window.contour.run_count == 2 and len(window.loss.curves) == 2
+
+
+def test_shift_click_while_playing_adds_a_run_and_keeps_the_others(qtbot, window):
+    type_function(qtbot, window, "x^2 + 3y^2")
+    wait_ready(qtbot, window, "x^2 + 3y^2")
+    click_map(qtbot, window, 1.0, 1.0)
+    qtbot.mouseClick(window.findChild(QPushButton, "playButton"), Qt.MouseButton.LeftButton)
+    first = window.controller.groups[0]
+    qtbot.waitUntil(lambda: first.ticks >= 3, timeout=5000)
+    ticks = first.ticks
+    click_map(qtbot, window, -1.0, 0.5, Qt.KeyboardModifier.ShiftModifier)
+    c = window.controller
+    assert c.playing and c.groups[0] is first and first.ticks >= ticks  # not restarted
+    added = c.groups[1]
+    np.testing.assert_allclose(added.column("points")[0], [[-1, 0.5]], atol=0.03)
+    qtbot.waitUntil(lambda: added.ticks >= 2, timeout=5000)  # the new run steps too
+    assert window.contour.run_count == 2 and len(window.contour.layer.path(1)) >= 3
+    assert first.ticks > added.ticks
 
 
 def test_runs_are_capped_and_held_keys_repeat(qtbot, window):
@@ -120,11 +140,13 @@ def test_a_race_from_several_starts_has_a_row_and_a_colour_per_method(qtbot, win
     click_map(qtbot, window, -1.0, 1.0, Qt.KeyboardModifier.ShiftModifier)
     legend, layer = window.contour.legend, window.contour.layer
     assert window.contour.run_count == 4
-    assert legend.labels == ["Gradient descent, 2 starts", "Adam, 2 starts"]
+    assert legend.labels == ["Gradient descent η = 0.05, 2 starts", "Adam η = 0.12, 2 starts"]
+    # the second start joined while the first ran: runs are gd, adam, gd, adam
+    assert [g.settings.optimizer for g in window.controller.groups] == ["gd", "adam"] * 2
     pens = [curve.opts["pen"].color().name() for curve in window.loss.curves]
-    assert pens[0] == pens[1] == legend.colours[0].name()
-    assert pens[2] == pens[3] == legend.colours[1].name() != pens[0]
+    assert pens[0] == pens[2] == legend.colours[0].name()
+    assert pens[1] == pens[3] == legend.colours[1].name() != pens[0]
     row = window.contour.mapFromScene(legend.row_centre(1))
     qtbot.mouseClick(window.contour.viewport(), Qt.MouseButton.LeftButton, pos=row)
-    assert [layer.is_visible(i) for i in range(4)] == [True, True, False, False]
-    assert [curve.isVisible() for curve in window.loss.curves] == [True, True, False, False]
+    assert [layer.is_visible(i) for i in range(4)] == [True, False, True, False]
+    assert [curve.isVisible() for curve in window.loss.curves] == [True, False, True, False]

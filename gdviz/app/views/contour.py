@@ -50,6 +50,8 @@ class ContourView(pg.PlotWidget):
     sigHovered = Signal(float, float)  # cursor position in data coordinates
     sigViewChanged = Signal(object)  # ViewRange after zoom or pan settles
     sigRunVisibility = Signal(int, bool)  # a run was hidden or shown (legend click)
+    sigStartDragged = Signal(int, float, float)  # run whose start is dragged, x, y
+    sigStartDropped = Signal(int, float, float)  # the drag ended there
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -108,8 +110,63 @@ class ContourView(pg.PlotWidget):
         plot.getViewBox().sigRangeChanged.connect(lambda *_: self._view_timer.start())
         self.scene().sigMouseClicked.connect(self._on_click)
         self.scene().sigMouseMoved.connect(self._on_move)
+        self._dragging = -1  # run whose start point is being dragged
+        self.preview = pg.PlotCurveItem(pen=pg.mkPen("w", width=2.5, style=Qt.PenStyle.DashLine))
+        self.preview.setZValue(25)
+        plot.addItem(self.preview, ignoreBounds=True)
 
     # -- input -------------------------------------------------------------------------
+    def start_at(self, pos, radius: float = 12.0) -> int:
+        """The run whose start marker is within ``radius`` pixels of viewport ``pos``."""
+        starts = self.layer.starts
+        box = self.getPlotItem().getViewBox()
+        best, best_distance = -1, radius
+        for index, (x, y) in enumerate(starts):
+            if not self.layer.is_visible(index):
+                continue
+            marker = self.mapFromScene(box.mapViewToScene(pg.Point(float(x), float(y))))
+            distance = float(np.hypot(marker.x() - pos.x(), marker.y() - pos.y()))
+            if distance <= best_distance:
+                best, best_distance = index, distance
+        return best
+
+    def _view_point(self, pos) -> tuple[float, float]:
+        scene = self.mapToScene(pos.toPoint())  # QGraphicsView maps QPoint, not QPointF
+        point = self.getPlotItem().getViewBox().mapSceneToView(scene)
+        return float(point.x()), float(point.y())
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        plain = event.modifiers() == Qt.KeyboardModifier.NoModifier
+        if event.button() == Qt.MouseButton.LeftButton and plain:
+            run = self.start_at(event.position())
+            if run >= 0:
+                self._dragging = run  # a start point is grabbed: no pan, no click
+                event.accept()
+                return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self._dragging >= 0:
+            self.sigStartDragged.emit(self._dragging, *self._view_point(event.position()))
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self._dragging >= 0 and event.button() == Qt.MouseButton.LeftButton:
+            run, self._dragging = self._dragging, -1
+            self.preview.setData([], [])
+            self.sigStartDropped.emit(run, *self._view_point(event.position()))
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def show_preview(self, path: np.ndarray, colour: str) -> None:
+        """Draw the path a dragged start would take (dashed, in its run's colour)."""
+        self.preview.setPen(pg.mkPen(colour, width=2.5, style=Qt.PenStyle.DashLine))
+        self.preview.setData(path[:, 0], path[:, 1]) if len(path) else self.preview.setData(
+            [], [])
+
     def _on_click(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton or event.double() or event.isAccepted():
             return  # an item (the legend) took the click

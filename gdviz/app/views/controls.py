@@ -94,6 +94,7 @@ class ControlsPanel(QWidget):
     sigOptimizer = Signal(str)
     sigHyper = Signal(str, float)
     sigRace = Signal(list)
+    sigRaceLr = Signal(str, float)  # a raced method's own η
     sigMaxSteps = Signal(int)
     sigShowGradient = Signal(bool)
     sigShowStep = Signal(bool)
@@ -220,16 +221,28 @@ class ControlsPanel(QWidget):
         race_layout.setContentsMargins(2, 4, 2, 2)
         race_layout.setVerticalSpacing(2)
         self.race_checks: dict[str, QCheckBox] = {}
+        self.race_lr_spins: dict[str, LogSpinBox] = {}
         for i, opt in enumerate(OPTIMIZERS.values()):
             check = QCheckBox(SHORT_TITLES.get(opt.name, opt.title))
             check.setObjectName(f"race_{opt.name}")
             check.setToolTip(opt.title)
             check.toggled.connect(lambda _: self.sigRace.emit(self.race_selection()))
-            race_layout.addWidget(check, i // 3, i % 3)
+            spin = LogSpinBox(1e-5, 10.0, 0.05)
+            spin.setObjectName(f"raceLr_{opt.name}")
+            spin.setToolTip(f"η of {opt.title} in a race (each method has its own)")
+            spin.setEnabled(False)
+            spin.valueChanged.connect(lambda v, n=opt.name: self.sigRaceLr.emit(n, v))
+            check.toggled.connect(spin.setEnabled)
+            race_layout.addWidget(check, i // 2, 2 * (i % 2))
+            race_layout.addWidget(spin, i // 2, 2 * (i % 2) + 1)
             self.race_checks[opt.name] = check
-        hint = QLabel("Tick several, then click the map: all start from that point.")
+            self.race_lr_spins[opt.name] = spin
+        race_layout.setColumnStretch(0, 1)
+        race_layout.setColumnStretch(2, 1)
+        hint = QLabel("Tick several, then click the map: all start from that point, each "
+                      "with its own η.")
         hint.setWordWrap(True)
-        race_layout.addWidget(hint, len(OPTIMIZERS) // 3 + 1, 0, 1, 3)
+        race_layout.addWidget(hint, len(OPTIMIZERS) // 2 + 1, 0, 1, 4)
         self.tabs.addTab(race_tab, "Race")
         self.show_hyperparams(self.optimizer_combo.currentData())
 
@@ -253,7 +266,13 @@ class ControlsPanel(QWidget):
             check.blockSignals(True)
             check.setChecked(name in names)
             check.blockSignals(False)
+        self.sync_race_spins()
         self.sigRace.emit(self.race_selection())
+
+    def sync_race_spins(self) -> None:
+        """A method's η box is editable while it is ticked for the race."""
+        for name, check in self.race_checks.items():
+            self.race_lr_spins[name].setEnabled(check.isChecked())
 
     def show_hyperparams(self, name: str, values: dict[str, float] | None = None) -> None:
         """Show only the selected optimizer's hyperparameters, two to a row."""
@@ -285,6 +304,14 @@ class ControlsPanel(QWidget):
         spin.setToolTip(param.description)
         spin.valueChanged.connect(lambda v, n=param.name: self.sigHyper.emit(n, v))
         return spin
+
+    def show_race_lrs(self, lrs: dict[str, float]) -> None:
+        """Show each raced method's η (without sending it back)."""
+        for name, lr in lrs.items():
+            spin = self.race_lr_spins[name]
+            spin.blockSignals(True)
+            spin.setValue(lr)
+            spin.blockSignals(False)
 
     def set_playing(self, playing: bool) -> None:
         self.play_button.setText("❚❚ Pause" if playing else "▶ Play")

@@ -35,6 +35,8 @@ class ControlsView(PanelView):
         panel.sigOptimizer.connect(self._on_optimizer)
         panel.sigHyper.connect(self._on_hyper)
         panel.sigRace.connect(c.set_race)
+        panel.sigRaceLr.connect(c.set_race_lr)
+        c.sigRunsReset.connect(lambda: panel.show_race_lrs(c.race_lrs()))
         panel.sigMaxSteps.connect(self._on_max_steps)
         panel.sigSchedule.connect(self._on_schedule)
         panel.sigNoise.connect(lambda sigma: c.update_settings(noise=sigma))
@@ -93,6 +95,7 @@ class ControlsView(PanelView):
             check.setChecked(name in race)
         for widget in widgets:
             widget.blockSignals(False)
+        panel.sync_race_spins()
 
     def show_learning_rate(self, lr: float) -> None:
         """Show η (e.g. of a preset) without sending it back."""

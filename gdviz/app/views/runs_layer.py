@@ -118,6 +118,11 @@ class RunsLayer(pg.GraphicsObject):
     def run_count(self) -> int:
         return len(self._colours)
 
+    @property
+    def starts(self) -> np.ndarray:
+        """The runs' start points, (runs, 2)."""
+        return self._starts
+
     def is_visible(self, index: int) -> bool:
         return self._visible[index]
 

@@ -51,7 +51,7 @@ class StatusView(PanelView):
         self.label.setWordWrap(True)
         self.label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        scroll = QScrollArea(objectName="statusScroll")
+        self.scroll = scroll = QScrollArea(objectName="statusScroll")
         scroll.setWidget(self.label)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -72,9 +72,23 @@ class StatusView(PanelView):
     def refresh(self) -> None:
         c = self.controller
         if c.preparing or not c.groups:
-            self.label.setText(self._waiting_text())
-            return
-        self.label.setText("<br>".join(status_lines(c.groups, style.run_colours(c.groups))))
+            self._show(self._waiting_text())
+        else:
+            self._show("<br>".join(status_lines(c.groups, style.run_colours(c.groups))))
+
+    def _show(self, text: str) -> None:
+        if text != self.label.text():
+            self.label.setText(text)
+            self._fit()
+
+    def _fit(self) -> None:
+        """A scroll area does not ask a wrapped label its height: tell it, so it scrolls."""
+        width = self.scroll.viewport().width()
+        self.label.setMinimumHeight(self.label.heightForWidth(width))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit()
 
     def _waiting_text(self) -> str:
         c = self.controller
