@@ -14,6 +14,20 @@ for entry in "${libs[@]}"; do
   grep -q "${entry%%:*}" <<<"$known" || missing+=("${entry##*:}")
 done
 [ -n "$(fc-list 2>/dev/null || true)" ] || missing+=(fonts-dejavu-core fontconfig)
+# The 3D tests (tests/gl) run on a virtual X screen with Mesa's software OpenGL, through
+# Qt's xcb platform, which needs the xcb libraries below.
+gl_libs=(libGLX_mesa.so.0:libglx-mesa0 libxcb-cursor.so.0:libxcb-cursor0
+         libxcb-icccm.so.4:libxcb-icccm4 libxcb-keysyms.so.1:libxcb-keysyms1
+         libxcb-image.so.0:libxcb-image0 libxcb-render-util.so.0:libxcb-render-util0
+         libxcb-shape.so.0:libxcb-shape0 libxcb-randr.so.0:libxcb-randr0
+         libxcb-xkb.so.1:libxcb-xkb1 libxkbcommon-x11.so.0:libxkbcommon-x11-0
+         libX11-xcb.so.1:libx11-xcb1)
+for entry in "${gl_libs[@]}"; do
+  grep -q "${entry%%:*}" <<<"$known" || missing+=("${entry##*:}")
+done
+compgen -G "/usr/lib/*/dri/swrast_dri.so" >/dev/null || missing+=(libgl1-mesa-dri)
+command -v Xvfb >/dev/null || missing+=(xvfb)
+command -v xauth >/dev/null || missing+=(xauth)
 scripts/apt-install-missing.sh bootstrap "${missing[@]}" || true  # tests say what fails
 
 python=${PYTHON:-python3}

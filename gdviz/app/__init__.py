@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -27,6 +28,8 @@ def ensure_app(argv: list[str] | None = None) -> QApplication:
     sys.setswitchinterval(0.001)
     app = QApplication.instance()
     if app is None:
+        # One GL context group for every 3D widget: pyqtgraph caches its shaders once.
+        QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
         app = QApplication(argv if argv is not None else sys.argv[:1])
         app.setApplicationName("gdviz")
         app.setOrganizationName("gdviz")
