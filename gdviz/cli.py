@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--export-gif", metavar="PATH",
                      help="render the descent as an animated GIF (or MP4 if PATH ends in "
                      ".mp4; needs imageio-ffmpeg); progress goes to stderr")
+    out.add_argument("--export-mp4", metavar="PATH",
+                     help="render the descent as an H.264 MP4 video (needs imageio-ffmpeg: "
+                     "pip install 'gdviz[video]'); progress goes to stderr")
     out.add_argument("--fps", type=float, default=15, help="frames per second (default 15)")
     out.add_argument("--frames", type=int, default=120,
                      help="at most this many frames (default 120)")
@@ -93,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="picture size for --export-png (default 1280x800)")
     out.add_argument("--self-test", action="store_true",
                      help="check this installation end to end and exit 0 if it works")
+    from gdviz.cli_explore import add_arguments  # regression, sweep, basins
+
+    add_arguments(parser)
     return parser
 
 
@@ -246,8 +252,14 @@ def run_headless(args: argparse.Namespace) -> int:
         except (LessonError, OSError) as exc:
             raise UsageError(f"--save-lesson: {exc}") from None
         print(f"gdviz: saved the lesson to {args.save_lesson}", file=sys.stderr)
-    if not (args.export_csv or args.export_png or args.export_gif or args.function):
+    if not (args.export_csv or args.export_png or args.export_gif or args.export_mp4
+            or args.function):
         return 0
+    if args.export_mp4 or (args.export_gif or "").lower().endswith(".mp4"):
+        from gdviz.app.exporting import mp4_unavailable
+
+        if why := mp4_unavailable():  # say so now, not after the descent and the frames
+            raise UsageError(why)
     size = _size(args.size)
     if not (1 <= args.fps <= 60 and 2 <= args.frames <= 2000):
         raise UsageError("--fps must be in [1, 60] and --frames in [2, 2000]")
@@ -261,10 +273,11 @@ def run_headless(args: argparse.Namespace) -> int:
             write_trajectories(session, lesson.function, args.export_csv)
     if args.export_png:
         render_png(lesson, session, args.export_png, size)
-    if args.export_gif:
-        frames = render_animation(lesson, session, args.export_gif, size, args.fps,
-                                  args.frames, _progress)
-        print(f"gdviz: wrote {frames} frames to {args.export_gif}", file=sys.stderr)
+    for path, mp4 in ((args.export_gif, None), (args.export_mp4, True)):
+        if path:
+            frames = render_animation(lesson, session, path, size, args.fps, args.frames,
+                                      _progress, mp4=mp4)
+            print(f"gdviz: wrote {frames} frames to {path}", file=sys.stderr)
     print(describe(session), file=sys.stderr)
     return 0
 
@@ -298,8 +311,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             from gdviz.selftest import self_test
 
             return self_test()
+        from gdviz.cli_explore import run_explorations
+
+        explored = run_explorations(args, arguments)
+        if explored is not None:
+            return explored
         headless = (args.lesson, args.function, args.export_csv, args.export_png,
-                    args.export_gif, args.save_lesson)
+                    args.export_gif, args.export_mp4, args.save_lesson)
         if any(option is not None for option in headless):
             return run_headless(args)
         if not has_display():
