@@ -65,9 +65,15 @@ def render_png(lesson: Lesson, session: Session, out: str, size: tuple[int, int]
 
 def render_animation(lesson: Lesson, session: Session, out: str, size: tuple[int, int],
                      fps: float, max_frames: int,
-                     progress: Callable[[int, int], None] | None = None) -> int:
-    """The descent as an animated GIF (or MP4 by extension); returns the frame count."""
+                     progress: Callable[[int, int], None] | None = None,
+                     mp4: bool | None = None) -> int:
+    """The descent as an animated GIF, or an MP4 if ``mp4`` (by default: if ``out`` ends in
+    .mp4); returns the frame count. RuntimeError before any drawing if MP4 cannot be written."""
     from gdviz.app import exporting
+
+    mp4 = out.lower().endswith(".mp4") if mp4 is None else mp4
+    if mp4 and (why := exporting.mp4_unavailable()):
+        raise RuntimeError(why)
 
     renderer = _renderer(lesson, session, size)
     ticks = exporting.frame_ticks(renderer.ticks, max_frames)
@@ -77,7 +83,7 @@ def render_animation(lesson: Lesson, session: Session, out: str, size: tuple[int
         if progress is not None:
             progress(done, len(ticks))
     renderer.close()
-    encode = exporting.encode_mp4 if out.lower().endswith(".mp4") else exporting.encode_gif
+    encode = exporting.encode_mp4 if mp4 else exporting.encode_gif
     encode(images, out, fps)
     return len(images)
 

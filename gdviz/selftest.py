@@ -2,8 +2,9 @@
 
 Opens the real main window (offscreen when there is no display), waits for the default
 lesson's exact gradient from the compile worker process, takes 20 descent steps through
-the controller, checks that fonts render, exports the contour map as PNG, SVG and GIF and
-checks the files, and times the start (process start to the window's first paint).
+the controller, checks that fonts render, exports the contour map as PNG, SVG and GIF (and
+in the standalone app MP4, or says that the bundle was built without it) and checks the
+files, and times the start (process start to the window's first paint).
 Prints ``ok  ...`` or ``FAIL ...`` per check and returns 0 only if every check passed.
 Never raises: an exception is a FAIL line with its reason.
 
@@ -310,6 +311,8 @@ def _window_checks(report: Report, app, folder: Path) -> None:
     report.check("png export", lambda: _png(app, window, folder))
     report.check("svg export", lambda: _svg(app, window, folder))
     report.check("gif export", lambda: _gif(window, folder))
+    if getattr(sys, "frozen", False):  # from source MP4 is an extra (tests/gui/test_mp4.py)
+        report.check("mp4 export", lambda: _mp4(window, folder))
     _close(state)
 
 
@@ -406,6 +409,40 @@ def _gif(window, folder: Path) -> str:
     if count != 2:
         raise CheckFailed(f"the GIF has {count} frames instead of 2")
     return f"animated GIF written with Pillow: {count} frames, {path.stat().st_size // 1024} KiB"
+
+
+def _mp4(window, folder: Path) -> str:
+    """MP4 export works in this bundle (imageio-ffmpeg and its ffmpeg program): three frames
+    of the map written and read back by ffmpeg; or, in a bundle built without it, why not."""
+    from PIL import Image
+    from PySide6.QtGui import QImage
+
+    from gdviz.app.exporting import encode_mp4
+
+    try:
+        import imageio_ffmpeg
+    except ImportError:
+        return ("MP4 export not in this bundle (imageio-ffmpeg left out: its ffmpeg would "
+                "double the download); animated GIF export works")
+    image = window.contour.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+    width, height, stride = image.width(), image.height(), image.bytesPerLine()
+    data = bytes(image.constBits())[: stride * height]
+    frame = Image.frombuffer("RGB", (width, height), data, "raw", "RGB", stride, 1)
+    frames = [frame, frame.transpose(Image.Transpose.FLIP_LEFT_RIGHT), frame]
+    path = folder / "contour.mp4"
+    encode_mp4(frames, path, 10)
+    count, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
+    if count != 3 or abs(seconds - 0.3) > 0.02:
+        raise CheckFailed(f"the MP4 has {count} frames and {seconds:g} s instead of 3 and 0.3 s")
+    reader = imageio_ffmpeg.read_frames(str(path))
+    try:
+        size = next(reader)["size"]
+    finally:
+        reader.close()
+    if size != (width - width % 2, height - height % 2):
+        raise CheckFailed(f"the MP4's frames are {size[0]}x{size[1]}, not {width}x{height}")
+    return (f"MP4 written with imageio-ffmpeg {imageio_ffmpeg.__version__}: {count} frames, "
+            f"{size[0]}x{size[1]}, {seconds:g} s, {path.stat().st_size // 1024} KiB")
 
 
 def _close(state: dict) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,8 +18,35 @@ from gdviz.app.views.contour import ContourView, RunFrame
 from gdviz.core.grid import ViewRange, sample_grid
 from gdviz.core.runs import RUNNING, RunGroup, legend_rows
 
-MP4_MISSING = ("MP4 export needs the optional package imageio-ffmpeg: "
-               "pip install 'gdviz[video]' (GIF export works without it).")
+
+def mp4_missing_message(frozen: bool | None = None) -> str:
+    """Why MP4 export is unavailable: from source, how to add it; in the standalone app
+    (PyInstaller, ``frozen``), that it was left out and why (packaging/gdviz.spec)."""
+    if frozen is None:
+        frozen = bool(getattr(sys, "frozen", False))
+    if frozen:
+        return ("MP4 export needs imageio-ffmpeg, which the standalone app leaves out: the "
+                "ffmpeg program it carries would double the download (65 MB more). "
+                "Export an animated GIF instead, or run gdviz from source with "
+                "pip install 'gdviz[video]'.")
+    return ("MP4 export needs the optional package imageio-ffmpeg: "
+            "pip install 'gdviz[video]' (GIF export works without it).")
+
+
+MP4_MISSING = mp4_missing_message()
+
+
+def mp4_unavailable() -> str | None:
+    """None if MP4 can be written here, else why not (in words for the user)."""
+    try:
+        import imageio_ffmpeg
+    except ImportError:
+        return MP4_MISSING
+    try:
+        imageio_ffmpeg.get_ffmpeg_exe()
+    except RuntimeError as exc:  # the package without its ffmpeg program, and none installed
+        return f"MP4 export needs an ffmpeg program: {exc}"
+    return None
 
 
 def _replace_into(path: str | os.PathLike, write) -> None:
@@ -180,8 +208,9 @@ def encode_mp4(images: list, path: str | os.PathLike, fps: float) -> None:
     width, height = width - width % 2, height - height % 2  # H.264 wants even sizes
 
     def write(temp: str) -> None:
+        # "-f mp4": the container by name, not by the file name's extension
         writer = imageio_ffmpeg.write_frames(temp, (width, height), fps=fps, quality=8,
-                                             macro_block_size=1)
+                                             macro_block_size=1, output_params=["-f", "mp4"])
         writer.send(None)
         for image in images:
             writer.send(image.crop((0, 0, width, height)).tobytes())
