@@ -58,6 +58,9 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle("gdviz — gradient descent, visualised")
         self.setDockNestingEnabled(True)
+        # The right column reaches the bottom: bottom views sit under the map only, so
+        # they never add to the right column's height.
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.controller = controller
         self.remember = remember  # keep theme, text size, views and layout in QSettings
         self._grid_framed = False

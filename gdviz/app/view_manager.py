@@ -47,6 +47,7 @@ class ViewManager(QObject):
         self.views: dict[str, Any] = {}  # built views, by name
         self.docks: dict[str, QDockWidget] = {}
         self.actions: dict[str, QAction] = {}
+        self._placed: set[str] = set()  # docks placed by a restored layout or a first show
         self.toolbar = QToolBar("Views", window, objectName="viewsToolBar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
@@ -77,8 +78,21 @@ class ViewManager(QObject):
         self.window.addDockWidget(DOCK_AREAS[spec.area], dock)
         dock.hide()
         # The dock's own close button (or a restored layout) must untick the toggle.
-        dock.visibilityChanged.connect(lambda _, name=spec.name: self._sync_action(name))
+        dock.visibilityChanged.connect(self._on_dock_visibility)  # dies with the manager
         self.docks[spec.name] = dock
+
+    def _place_first_time(self, name: str) -> None:
+        """An extra view shares a tab with a view already shown in its area (the loss
+        plot on the right), so no dock is squeezed to nothing at 1280×720."""
+        spec = self.specs[name]
+        if spec.shown or name in self._placed:
+            return
+        self._placed.add(name)
+        shown = [other for other, dock in self.docks.items()
+                 if other != name and self.specs[other].area == spec.area
+                 and not dock.isHidden() and not dock.isFloating()]
+        if shown:
+            self.window.tabifyDockWidget(self.docks[shown[-1]], self.docks[name])
 
     def fill_menu(self, menu: QMenu) -> None:
         """Add one toggle per view to ``menu`` (the View menu)."""
@@ -130,10 +144,21 @@ class ViewManager(QObject):
             return
         dock = self.docks.get(name)
         if dock is not None and dock.isHidden() == on:
+            if on:
+                self._place_first_time(name)
             dock.setVisible(on)
+            if on:
+                dock.raise_()  # its tab to the front (once the window lays it out, too)
+                QTimer.singleShot(0, dock.raise_)
         if view is not None and view.active != on:
             view.set_active(on)
         self.sigShownChanged.emit(name, on)
+
+    def _on_dock_visibility(self, _visible: bool) -> None:
+        dock = self.sender()
+        name = dock.objectName().removesuffix("Dock") if dock is not None else ""
+        if name in self.docks:
+            self._sync_action(name)
 
     def _sync_action(self, name: str) -> None:
         dock = self.docks[name]
@@ -166,6 +191,8 @@ class ViewManager(QObject):
             return False
         shown = self.shown()
         ok = self.window.restoreState(QByteArray(data), STATE_VERSION)
+        if ok:
+            self._placed.update(self.docks)  # the layout says where each dock goes
         # restoreState shows and hides docks: the toggles stay the source of truth.
         self.show_only(shown)
         for name in shown:

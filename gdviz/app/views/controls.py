@@ -233,16 +233,16 @@ class ControlsPanel(QWidget):
             spin.setEnabled(False)
             spin.valueChanged.connect(lambda v, n=opt.name: self.sigRaceLr.emit(n, v))
             check.toggled.connect(spin.setEnabled)
-            race_layout.addWidget(check, i // 2, 2 * (i % 2))
-            race_layout.addWidget(spin, i // 2, 2 * (i % 2) + 1)
+            race_layout.addWidget(check, i // 3, 2 * (i % 3))
+            race_layout.addWidget(spin, i // 3, 2 * (i % 3) + 1)
             self.race_checks[opt.name] = check
             self.race_lr_spins[opt.name] = spin
-        race_layout.setColumnStretch(0, 1)
-        race_layout.setColumnStretch(2, 1)
+        for column in (0, 2, 4):
+            race_layout.setColumnStretch(column, 1)
         hint = QLabel("Tick several, then click the map: all start from that point, each "
                       "with its own η.")
         hint.setWordWrap(True)
-        race_layout.addWidget(hint, len(OPTIMIZERS) // 2 + 1, 0, 1, 4)
+        race_layout.addWidget(hint, len(OPTIMIZERS) // 3 + 1, 0, 1, 6)
         self.tabs.addTab(race_tab, "Race")
         self.show_hyperparams(self.optimizer_combo.currentData())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout
 
 from gdviz.app.views.base import PanelView, ViewContext
 from gdviz.app.views.controls import ControlsPanel
@@ -24,6 +24,8 @@ class ControlsView(PanelView):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
         layout.addWidget(self.panel)
+        # Spare height goes to the plots below, not to empty space under the controls.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         c, panel = self.controller, self.panel
         c.sigPlayingChanged.connect(panel.set_playing)
         panel.play_button.clicked.connect(lambda: self._act(c.toggle_play))

@@ -166,7 +166,7 @@ class LossPanel(PanelView):
     def __init__(self, context: ViewContext, parent=None) -> None:
         super().__init__(context, parent)
         self.plot = LossView()
-        self.plot.setMinimumHeight(120)
+        self.plot.setMinimumHeight(90)
         self.title = QLabel(TITLE, objectName="lossTitle")
         self.title.setWordWrap(True)
         self.log_check = QCheckBox("log scale", objectName="logScaleCheck")

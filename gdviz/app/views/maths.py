@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy
 
 from gdviz.app.crash import guarded
 from gdviz.app.views.base import PanelView, ViewContext
@@ -34,6 +34,7 @@ class MathsPanel(PanelView):
         layout.addWidget(self.hessian_button, 0, 1, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.hessian_label, 1, 0, 1, 2)
         layout.setColumnStretch(0, 1)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         c = self.controller
         c.sigFunctionAccepted.connect(lambda _: self.show_pending())
         c.sigFunctionChanged.connect(lambda objective: self.show_maths(objective.math_html()))

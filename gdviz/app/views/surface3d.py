@@ -190,7 +190,7 @@ class SurfaceView(PanelView):
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.setObjectName("surface3dPanel")
-        self.setMinimumSize(240, 200)
+        self.setMinimumSize(160, 120)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.label = QLabel("The 3D surface is drawn when this panel is shown.", self)
