@@ -118,6 +118,10 @@ def main() -> None:
     print(f"cold start to first painted contour: median {statistics.median(starts):.0f} ms "
           f"(min {min(starts):.0f}, max {max(starts):.0f}) over 5 starts")
     app = ensure_app()
+    from PySide6.QtCore import QSettings, QStandardPaths
+
+    QStandardPaths.setTestModeEnabled(True)  # the user's remembered views stay out of it
+    QSettings().clear()
     window = create_window()
     window.show()
     wait(app, lambda: window.controller.session is not None)
@@ -137,6 +141,8 @@ def main() -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this benchmark process: {rss:.0f} MB")
     window.close()
+    print("with every 2D view shown (benchmarks/views_bench.py):", flush=True)
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "views_bench.py")], check=True)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ def show_views(window, which: str) -> list[str]:
     if views is None:
         return ["(no table of views)"]
     if which == "all":
-        for name, spec in views.specs.items():
+        for name in views.specs:
             if name != "surface3dView":
                 views.set_shown(name, True)
     return list(views.shown())
@@ -81,9 +81,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--views", choices=("all", "default"), default="all")
     args = parser.parse_args()
+    from PySide6.QtCore import QSettings, QStandardPaths
+
     from gdviz.app import create_window, ensure_app
 
     app = ensure_app()
+    QStandardPaths.setTestModeEnabled(True)  # the user's remembered views stay out of it
+    QSettings().clear()
     window = create_window()
     window.resize(1280, 720)
     window.show()

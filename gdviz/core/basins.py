@@ -119,8 +119,7 @@ def cluster_minima(
         return labels, np.empty((0, 2)), np.empty(0), np.empty(0, dtype=np.int64)
     cell = max(radius / 2, 1e-300)
     keys = np.floor(ends[rows] / cell).astype(np.int64)
-    uniq, inverse, sizes = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
-    inverse = inverse.reshape(-1)
+    uniq, inverse, sizes = unique_rows(keys)
     centres = (uniq + 0.5) * cell
     cell_label = np.full(len(uniq), -1, dtype=np.int64)
     seeds: list[np.ndarray] = []
@@ -136,6 +135,28 @@ def cluster_minima(
             seeds.append(centres[c])
     labels[rows] = cell_label[inverse]
     return _order_by_minimum(labels, ends, values, len(seeds))
+
+
+def unique_rows(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``np.unique(keys, axis=0, return_inverse=True, return_counts=True)`` for (N, 2) ints.
+
+    The same result, via one int64 key per row when the ranges allow: NumPy sorts rows
+    (a void dtype) holding the GIL, which would stall the window's event loop for
+    seconds at 10⁶ starts; a 1-D integer sort releases it and is ~30× faster.
+    """
+    if len(keys) == 0:
+        return keys.reshape(0, 2), np.empty(0, np.int64), np.empty(0, np.int64)
+    lo = keys.min(axis=0)
+    width = int(keys[:, 1].max()) - int(lo[1]) + 1
+    height = int(keys[:, 0].max()) - int(lo[0]) + 1
+    if width * height >= 2**62:
+        uniq, inverse, counts = np.unique(keys, axis=0, return_inverse=True,
+                                          return_counts=True)
+        return uniq, inverse.reshape(-1), counts
+    combined = (keys[:, 0] - lo[0]) * width + (keys[:, 1] - lo[1])
+    values, inverse, counts = np.unique(combined, return_inverse=True, return_counts=True)
+    uniq = np.column_stack([values // width + lo[0], values % width + lo[1]])
+    return uniq.astype(keys.dtype), inverse.reshape(-1), counts
 
 
 def _order_by_minimum(labels: np.ndarray, ends: np.ndarray, values: np.ndarray,

@@ -252,3 +252,18 @@ def measured_edge(result: SweepResult) -> tuple[float, float] | None:
     if first == 0:
         return None
     return float(result.lrs[order][first - 1]), float(result.lrs[order][first])
+
+
+def suggested_range(objective: Objective, start: tuple[float, float],
+                    lr_max: float = 10.0) -> tuple[float, float]:
+    """A default η range for a sweep from ``start``: 1e-4 · scale to ``lr_max``.
+
+    scale = min(1, 2/λmax) of the Hessian at the start (1 where it has no positive
+    curvature or is not finite): steep functions get smaller η at the bottom of the range.
+    """
+    with np.errstate(all="ignore"):
+        hess = objective.hessian(np.asarray(start, dtype=float).reshape(1, 2))[0]
+    scale = 1.0
+    if np.isfinite(hess).all():
+        scale = min(1.0, divergence_threshold(hess))
+    return max(1e-4 * scale, 1e-12), lr_max

@@ -107,3 +107,20 @@ def test_rippled_bowl_200_squared_is_fast():
     result = basins(f, ViewRange(), n=200, steps=200)
     assert time.perf_counter() - start < 2.5  # 1 s target, slack for a shared machine
     assert len(result.minima) == 1 and result.settled.all()
+
+
+def test_unique_rows_is_numpy_unique_over_rows():
+    from gdviz.core.basins import unique_rows
+
+    rng = np.random.default_rng(3)
+    cases = [rng.integers(-40, 40, size=(5000, 2)), np.array([[7, -3]]),
+             np.array([[2**61, 0], [-(2**61), 5], [0, 0], [2**61, 0]]),  # too wide: fallback
+             rng.integers(0, 3, size=(100, 2)) * [1, 10**9]]
+    for keys in cases:
+        keys = keys.astype(np.int64)
+        expected = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+        got = unique_rows(keys)
+        for a, b in zip(got, expected, strict=True):
+            np.testing.assert_array_equal(a, b.reshape(a.shape))
+    empty = unique_rows(np.empty((0, 2), np.int64))
+    assert [len(part) for part in empty] == [0, 0, 0]

@@ -109,3 +109,16 @@ def test_hundred_etas_thousand_steps_is_fast():
     start = time.perf_counter()
     sweep(f, (-2.0, -1.0), steps=1000, lrs=log_lrs(1e-4, 1.0, 100), grad_tol=0)
     assert time.perf_counter() - start < 1.5  # 0.5 s target, slack for a shared machine
+
+
+def test_suggested_range_follows_the_curvature_at_the_start(bowl):
+    from gdviz.core.sweep import suggested_range
+
+    lo, hi = suggested_range(bowl, (2.0, 1.5))
+    assert lo == pytest.approx(1e-4 / 3) and hi == 10.0  # 2/λmax = 2/6
+    flat = compile_function("x + y")  # no curvature: scale 1
+    assert suggested_range(flat, (0.0, 0.0), lr_max=1.0) == (pytest.approx(1e-4), 1.0)
+    rosen = compile_function("(1-x)^2 + 100(y-x^2)^2")  # λmax ≈ 2,000 at (-1.5, 2)
+    hess = np.array([[2 + 1200 * 2.25 - 400 * 2, 600], [600, 200]])
+    assert suggested_range(rosen, (-1.5, 2.0))[0] == pytest.approx(
+        1e-4 * 2 / np.linalg.eigvalsh(hess).max())

@@ -35,7 +35,9 @@ SCHEDULES = ("constant", "step:100:0.5", "exponential:0.99", "cosine:500",
              "step:0:0.5", "warmup=5", "cosine:1e9:1e9", "step:1:1e300")
 RATE_TEXTS = ("1e3", "1e-6", "0.5", "abc", "-1", "", "nan", "inf", "1e-", "0", "10", "2e")
 BUTTONS = ("playButton", "stepButton", "stepBackButton", "resetButton", "hessianButton")
-KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_R)
+KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_R,
+        Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketRight, Qt.Key.Key_P, Qt.Key.Key_Escape)
+MAX_EXTRA_VIEWS = 3  # views shown besides the default panels, as in a lecture
 SIZES = ((1280, 720), (200, 150), (40, 30), (1920, 1080), (800, 600), (1024, 400))
 
 
@@ -102,6 +104,7 @@ class Fuzzer:
             (3, self.schedule), (2, self.noise), (2, self.max_steps), (3, self.speed),
             (5, self.wheel), (3, self.view_range), (8, self.key), (2, self.resize),
             (2, self.log_scale), (2, self.arrows), (3, self.pause),
+            (4, self.toggle_view), (3, self.drag_start), (2, self.undo_redo),
         ]
         self.weights = [w for w, _ in self.actions]
 
@@ -317,6 +320,44 @@ class Fuzzer:
                            "showAdaptiveCheck"))
         self._find(QCheckBox, name).click()
         return f"toggle {name}"
+
+    def toggle_view(self) -> str:
+        """Show or hide a view; like a lecturer, at most MAX_EXTRA_VIEWS extra ones at once."""
+        views = self.window.views
+        name = self._pick(list(views.specs))
+        views.set_shown(name, not views.is_shown(name))
+        extra = [n for n in views.shown() if not views.specs[n].shown and n != name]
+        for old in extra[:max(0, len(extra) + 1 - MAX_EXTRA_VIEWS)]:
+            views.set_shown(old, False)
+        return f"view {name} {'on' if views.is_shown(name) else 'off'}"
+
+    def drag_start(self) -> str:
+        """Grab a start marker (or miss it), drag it about and drop it."""
+        view = self.window.contour
+        starts = view.layer.starts
+        if len(starts) and self.rng.random() < 0.8:
+            grab = view.data_to_viewport(*starts[self.rng.randrange(len(starts))])
+        else:
+            grab = self._viewport_point()
+        QTest.mousePress(view.viewport(), Qt.MouseButton.LeftButton,
+                         Qt.KeyboardModifier.NoModifier, grab)
+        point = grab
+        for _ in range(self.rng.randint(1, 6)):
+            point = self._viewport_point()
+            QTest.mouseMove(view.viewport(), point)
+            wait_ms(1)
+        QTest.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton,
+                           Qt.KeyboardModifier.NoModifier, point)
+        return f"drag from ({grab.x()}, {grab.y()}) to ({point.x()}, {point.y()})"
+
+    def undo_redo(self) -> str:
+        undo = self.rng.random() < 0.6
+        modifiers = Qt.KeyboardModifier.ControlModifier
+        if not undo:
+            modifiers |= Qt.KeyboardModifier.ShiftModifier
+        self.window.contour.setFocus()
+        QTest.keyClick(self.window.windowHandle(), Qt.Key.Key_Z, modifiers)
+        return "undo" if undo else "redo"
 
     def pause(self) -> str:
         ms = self.rng.choice((1, 5, 20))

@@ -104,6 +104,7 @@ class ContourView(pg.PlotWidget):
         self.show_step = True
         self.show_momentum = True
         self.show_adaptive = True
+        self.arrows_lent = False  # a view (narrated step) draws ∇f and the step itself
         self._grid: Grid | None = None
         self._view_timer = QTimer(self, singleShot=True, interval=200)
         self._view_timer.timeout.connect(self._emit_view)
@@ -190,6 +191,13 @@ class ContourView(pg.PlotWidget):
         (x0, x1), (y0, y1) = self.getPlotItem().getViewBox().viewRange()
         self.sigViewChanged.emit(ViewRange(x0, x1, y0, y1))
 
+    def lend_arrows(self, on: bool) -> None:
+        """Leave the runs' arrows and their labels to a view that explains them itself."""
+        self.arrows_lent = on
+        if on:
+            for label in (self.gradient_label, self.step_label):
+                label.hide()
+
     def set_colour_map(self, name: str) -> None:
         """Colour f with another pyqtgraph colour map (viridis, cividis)."""
         self.colour_map = pg.colormap.get(name)
@@ -247,7 +255,7 @@ class ContourView(pg.PlotWidget):
         gradient_tips, step_tips = [], []
         for index, frame in enumerate(frames):
             here = frame.path[-1:]
-            show = frame.running and self.layer.is_visible(index)
+            show = frame.running and self.layer.is_visible(index) and not self.arrows_lent
             norm = float(np.hypot(*frame.grad))
             gradient = step = momentum = glyph = NO_LINES
             if show and self.show_gradient and np.isfinite(norm) and norm > MIN_GRADIENT:

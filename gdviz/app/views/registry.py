@@ -37,6 +37,34 @@ VIEWS: tuple[ViewSpec, ...] = (
     # -- lecture views: one row each --
     ViewSpec("surface3dView", "3D surface", "gdviz.app.views.surface3d:SurfaceView", "right",
              "G", False, "f as a mountain with the runs on it; drag to rotate"),
+    ViewSpec("sectionsView", "Tangents", "gdviz.app.views.sections:CrossSectionsView",
+             "bottom", "T", False, "f along x and along y through the current point, with "
+             "tangent lines of slope ∂f/∂x and ∂f/∂y"),
+    ViewSpec("taylorView", "Taylor check", "gdviz.app.views.taylor:TaylorView", "bottom", "Y",
+             False, "per step: the first-order prediction ∇f·Δx beside the actual change Δf"),
+    ViewSpec("gradNormView", "‖∇f‖ plot", "gdviz.app.views.gradnorm:GradNormView", "bottom",
+             "K", False, "the gradient's length along each run (log scale by default)"),
+    ViewSpec("fieldView", "−∇f field", "gdviz.app.views.field:GradientFieldLayer", "map", "V",
+             False, "arrows of −∇f on a coarse grid: where a step would go"),
+    ViewSpec("fogView", "Fog", "gdviz.app.views.fog:FogLayer", "map", "F", False,
+             "hide the map except a disc around each current point, like a hiker in fog"),
+    ViewSpec("wheelView", "Direction wheel", "gdviz.app.views.wheel:DirectionWheelLayer",
+             "map", "W", False,
+             "D_u f for every direction u around the current point; steepest descent marked"),
+    ViewSpec("narratedView", "Narrated step", "gdviz.app.views.narrated:NarratedStepView",
+             "right", "N", False, "one step in stages: gradient at the point → scaled step → "
+             "new point"),
+    ViewSpec("oneDView", "1-D view", "gdviz.app.views.one_d:OneVariableView", "bottom", "O",
+             False, "for f of x alone: the curve, its tangent and secants shrinking to it, "
+             "and the descent"),
+    ViewSpec("regressionView", "Regression", "gdviz.app.views.regression:RegressionView",
+             "right", "", False,
+             "the paper's case study: fit a line to data; the map is the cost J(θ₀, θ₁)"),
+    ViewSpec("sweepView", "η sweep", "gdviz.app.views.sweep_view:SweepView", "bottom", "",
+             False, "final loss against the learning rate, 40–100 η at once; click one to "
+             "replay it"),
+    ViewSpec("basinsView", "Basins", "gdviz.app.views.basins_view:BasinsView", "right", "",
+             False, "colour every start by the minimum its descent reaches"),
 )
 
 
