@@ -156,9 +156,12 @@ class ViewManager(QObject):
 
     def _on_dock_visibility(self, _visible: bool) -> None:
         dock = self.sender()
-        name = dock.objectName().removesuffix("Dock") if dock is not None else ""
-        if name in self.docks:
-            self._sync_action(name)
+        try:
+            name = dock.objectName().removesuffix("Dock") if dock is not None else ""
+            if name in self.docks:
+                self._sync_action(name)
+        except RuntimeError:
+            pass  # the window is being deleted (at exit): nothing to keep in step
 
     def _sync_action(self, name: str) -> None:
         dock = self.docks[name]
