@@ -53,6 +53,7 @@ class Controller(QObject):
         self._compile_generation = 0
         self._grid_generation = 0
         self.text = ""
+        self.wanted_text = ""  # the function last asked for (text is set once it is parsed)
         self.formula: Formula | None = None
         self.objective: Any = None  # CompiledFunction once the gradient is known
         self.view = DEFAULT_PRESET.view
@@ -106,6 +107,7 @@ class Controller(QObject):
 
     def set_function(self, text: str, force: bool = False) -> None:
         """Parse and draw ``text`` off the GUI thread; the old function stays until then."""
+        self.wanted_text = text
         if text == self.text and not force:
             # Retyping the function on screen: drop an edit still being parsed and clear
             # the message a wrong edit in between left.

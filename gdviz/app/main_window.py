@@ -235,6 +235,7 @@ class MainWindow(QMainWindow):
         (x0, x1), (y0, y1) = self.contour.getPlotItem().getViewBox().viewRange()
         preset = PRESETS[self.preset_combo.currentIndex()]
         shown = self.views.shown()
+        regression = self.views.view("regressionView")
         return Lesson(
             function=c.text or self.function_edit.text(),
             view=ViewRange(float(x0), float(x1), float(y0), float(y1)),
@@ -249,6 +250,7 @@ class MainWindow(QMainWindow):
             lesson_mode=self.menus.lesson_mode_action.isChecked(),
             views=shown,
             layout=self.views.layout_state(),
+            regression=regression.lesson_setup() if regression is not None else None,
         )
 
     def apply_lesson(self, lesson: Lesson) -> None:
@@ -268,6 +270,8 @@ class MainWindow(QMainWindow):
                 self.views.restore_layout(lesson.layout)
         self.menus.apply_locks(lesson.locked, lesson.lesson_mode)
         self.menus.set_theme(lesson.theme)
+        if lesson.regression is not None:
+            self.views.build("regressionView").restore(lesson.regression, lesson.function)
         self.function_edit.setText(lesson.function)
         self._grid_framed = False
         self.controller.apply_lesson(lesson)

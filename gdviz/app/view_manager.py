@@ -12,9 +12,18 @@ import importlib
 import sys
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QMainWindow,
+    QMenu,
+    QScrollArea,
+    QStyle,
+    QToolBar,
+    QWidget,
+)
 
 from gdviz.app.crash import report
 from gdviz.app.views.base import ViewContext
@@ -25,6 +34,26 @@ DOCK_AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea,
               "bottom": Qt.DockWidgetArea.BottomDockWidgetArea}
 REFRESH_MS = 50  # panels follow a live run at most 20 times a second
 STATE_VERSION = 1  # of QMainWindow.saveState: a layout saved by another version is ignored
+
+
+class ScrolledView(QScrollArea):
+    """A form-like view that asks for its full size but, when the window is too small
+    for it (a large lecture text size at 1280×720), scrolls instead of clipping."""
+
+    def __init__(self, view: QWidget) -> None:
+        super().__init__(objectName=f"{view.objectName()}Scroll")
+        self.setWidget(view)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setSizePolicy(view.sizePolicy())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return self.widget().sizeHint() + QSize(bar, 0)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        lines = self.fontMetrics().lineSpacing() * 3
+        return QSize(lines * 2, min(lines, self.widget().minimumSizeHint().height()))
 
 
 def load_factory(path: str) -> Any:
@@ -48,10 +77,12 @@ class ViewManager(QObject):
         self.docks: dict[str, QDockWidget] = {}
         self.actions: dict[str, QAction] = {}
         self._placed: set[str] = set()  # docks placed by a restored layout or a first show
+        self._sized: set[str] = set()  # form docks sized by a restored layout or a fit
         self.toolbar = QToolBar("Views", window, objectName="viewsToolBar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
         self._refresh_timer.timeout.connect(self.refresh_now)
+        context.sigTextSize.connect(lambda _: QTimer.singleShot(0, self._refit_forms))
         for spec in specs:
             self._add_action(spec)
             if spec.area != "map":
@@ -111,7 +142,7 @@ class ViewManager(QObject):
             view = load_factory(spec.factory)(self.context)
             if spec.area != "map":
                 view.setObjectName(spec.name)
-                self.docks[name].setWidget(view)
+                self.docks[name].setWidget(ScrolledView(view) if view.scrolls else view)
             self.views[name] = view
         return self.views[name]
 
@@ -152,7 +183,24 @@ class ViewManager(QObject):
                 QTimer.singleShot(0, dock.raise_)
         if view is not None and view.active != on:
             view.set_active(on)
+        if on and getattr(view, "scrolls", False) and name not in self._sized:
+            QTimer.singleShot(0, self.fit_forms)
         self.sigShownChanged.emit(name, on)
+
+    def _refit_forms(self) -> None:
+        self.fit_forms(again=True)
+
+    def fit_forms(self, again: bool = False) -> None:
+        """Give each shown form-like view (the controls) the height it asks for, as
+        far as the window allows; ``again`` refits those already sized (new text size)."""
+        names = [name for name, view in self.views.items()
+                 if getattr(view, "scrolls", False) and self.is_shown(name)
+                 and (again or name not in self._sized) and not self.docks[name].isFloating()]
+        if names:
+            docks = [self.docks[name] for name in names]
+            heights = [dock.sizeHint().height() for dock in docks]
+            self.window.resizeDocks(docks, heights, Qt.Orientation.Vertical)
+            self._sized.update(names)
 
     def _on_dock_visibility(self, _visible: bool) -> None:
         dock = self.sender()
@@ -196,6 +244,7 @@ class ViewManager(QObject):
         ok = self.window.restoreState(QByteArray(data), STATE_VERSION)
         if ok:
             self._placed.update(self.docks)  # the layout says where each dock goes
+            self._sized.update(self.docks)
         # restoreState shows and hides docks: the toggles stay the source of truth.
         self.show_only(shown)
         for name in shown:

@@ -12,7 +12,8 @@ Which keys a file must have:
   xmax, ymin, ymax) and ``starts`` -- what is being studied;
 * optional, taking the value of ``Lesson()`` when left out: ``race``, ``settings`` (and
   each key inside it, including each of ``stop``), ``panels`` (and each of its keys),
-  ``theme``, ``locked``, ``lesson_mode``, ``views`` and ``layout``; a left-out ``preset``
+  ``theme``, ``locked``, ``lesson_mode``, ``views``, ``layout`` and ``regression`` (the
+  case study's data while f is its cost); a left-out ``preset``
   means null (no preset). A lesson without ``views`` (saved before views were pluggable)
   opens with the default views, less the ``panels`` it hid.
 
@@ -31,12 +32,33 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from gdviz.core.expression import ExpressionError, parse
 from gdviz.core.grid import ViewRange
+from gdviz.core.lesson_checks import (
+    JsonObject,
+    LessonError,
+    NonFinite,
+    check_depth,
+    choice,
+    finite_number,
+    flag,
+    in_range,
+    keys_of,
+    kind,
+    names_of,
+    text_of,
+    whole,
+)
 from gdviz.core.optimizers import OPTIMIZERS
 from gdviz.core.presets import DEFAULT_PRESET, PRESETS
+from gdviz.core.regression import (
+    MAX_MAGNITUDE,
+    MAX_POINTS,
+    MAX_SAVED_POINTS,
+    DataSettings,
+    RegressionDataError,
+    RegressionSetup,
+)
 from gdviz.core.runs import MAX_STEPS_CAP, RunSettings, StopRules
 from gdviz.core.schedules import parse_schedule
 
@@ -65,18 +87,6 @@ LOCKABLE = (
 )
 
 
-class LessonError(ValueError):
-    """A refused lesson: ``field`` is a dotted path such as "settings.lr", ``message`` why."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(field, message)
-        self.field = field
-        self.message = message
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
-
-
 @dataclass(frozen=True)
 class Panels:
     """Which side panels are shown."""
@@ -103,6 +113,7 @@ class Lesson:
     race_lrs: dict[str, float] = field(default_factory=dict)  # η of each raced method
     views: tuple[str, ...] | None = None  # names of the views shown; None: the defaults
     layout: str | None = None  # the docks' layout (base64 of Qt's window state)
+    regression: RegressionSetup | None = None  # the case study's data, while f is its cost
 
     def to_dict(self) -> dict[str, Any]:
         """The lesson as plain JSON data (every key written, numbers as Python numbers)."""
@@ -136,6 +147,7 @@ class Lesson:
             "race_lrs": {k: float(v) for k, v in sorted(self.race_lrs.items())},
             "views": None if self.views is None else list(self.views),
             "layout": self.layout,
+            "regression": _regression_dict(self.regression),
         }
 
     def to_json(self) -> str:
@@ -216,9 +228,9 @@ def lesson_from_json(text: str) -> Lesson:
     _check_size(len(text))
     if not text.strip():
         raise LessonError("file", "the file is empty")
-    _check_depth(text)
+    check_depth(text, MAX_DEPTH)
     try:
-        data = json.loads(text, parse_constant=_NonFinite, object_pairs_hook=_Object)
+        data = json.loads(text, parse_constant=NonFinite, object_pairs_hook=JsonObject)
     except json.JSONDecodeError as error:
         raise LessonError("file", f"not a lesson file: invalid JSON at line {error.lineno}, "
                                   f"column {error.colno} ({error.msg})") from None
@@ -233,181 +245,44 @@ def _check_size(size: int) -> None:
                                   f"{MAX_FILE_BYTES:,})")
 
 
-# A JSON string, or an unclosed one running to the end: a match never fails once it starts
-# at a quote, so the scan is linear even for a megabyte of "\"\"\"...
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.DOTALL)
-
-
-_DEPTH_CHANGE = np.zeros(256, dtype=np.int32)  # +1 for [ and {, -1 for ] and }, by byte
-_DEPTH_CHANGE[[ord("["), ord("{")]] = 1
-_DEPTH_CHANGE[[ord("]"), ord("}")]] = -1
-
-
-def _check_depth(text: str) -> None:
-    """Refuse brackets nested deeper than MAX_DEPTH before the JSON parser sees them."""
-    outside = np.frombuffer(_STRING.sub("", text).encode("utf-8", "replace"), dtype=np.uint8)
-    if outside.size and np.cumsum(_DEPTH_CHANGE[outside]).max() > MAX_DEPTH:
-        raise LessonError("file", f"brackets are nested more than {MAX_DEPTH} deep; "
-                                  "this is not a lesson file")
-
-
-class _NonFinite:
-    """NaN, Infinity or -Infinity as read by the JSON parser; refused where it is found."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-
-class _Object(dict):
-    """A JSON object that remembers keys given twice (refused where it is checked)."""
-
-    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
-        super().__init__(pairs)
-        seen: set[str] = set()
-        self.duplicates = [k for k, _ in pairs if k in seen or seen.add(k)]
-
-
 # ------------------------------------------------------------------------- checks
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def _kind(value: Any) -> str:
-    """How a JSON value is described in messages."""
-    if isinstance(value, _NonFinite):
-        return value.text
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return f"the number {value!r}"
-    if isinstance(value, str):
-        return "text"
-    return "a list" if isinstance(value, list) else "an object {...}"
-
-
-def _object(value: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...] = (),
-            what: str = "key") -> dict[str, Any]:
-    """Check that ``value`` is an object with exactly the allowed keys."""
-    if not isinstance(value, dict):
-        raise LessonError(path or "file", f"must be an object {{...}}, got {_kind(value)}")
-    for key in getattr(value, "duplicates", ()):
-        raise LessonError(_join(path, key), "is given twice")
-    allowed = required + optional
-    for key in value:
-        if key not in allowed:
-            known = ", ".join(allowed) or "none"
-            raise LessonError(_join(path, key), f"unknown {what}; allowed here: {known}")
-    for key in required:
-        if key not in value:
-            raise LessonError(_join(path, key), "is missing (it is required)")
-    return value
-
-
-def _number(value: Any, path: str, name: str = "") -> float:
-    """A finite float from a JSON number (ints are fine, true/false are not)."""
-    prefix = f"{name} " if name else ""
-    if isinstance(value, _NonFinite):
-        raise LessonError(path, f"{prefix}is {value.text}; only finite numbers are allowed")
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise LessonError(path, f"{prefix}must be a number, got {_kind(value)}")
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number):
-        raise LessonError(path, f"{prefix}must be a finite number, got {value!r:.30}")
-    return number
-
-
-def _in_range(value: Any, path: str, low: float, high: float, low_open: bool = False) -> float:
-    number = _number(value, path)
-    if (number <= low if low_open else number < low) or number > high:
-        lower = f"above {low:g}" if low_open else f"at least {low:g}"
-        upper = f" and at most {high:g}" if high < math.inf else ""
-        raise LessonError(path, f"must be {lower}{upper}, got {number:g}")
-    return number
-
-
-def _whole(value: Any, path: str, low: int, high: int) -> int:
-    """An int in [low, high]; 1000.0 is refused like true is."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise LessonError(path, f"must be a whole number, got {_kind(value)}")
-    if not low <= value <= high:
-        shown = f"{value:,}" if abs(value) < 10**30 else "a far larger number"
-        raise LessonError(path, f"must be a whole number from {low:,} to {high:,}, got {shown}")
-    return value
-
-
-def _text(value: Any, path: str) -> str:
-    if not isinstance(value, str):
-        raise LessonError(path, f"must be text in quotes, got {_kind(value)}")
-    return value
-
-
-def _flag(value: Any, path: str) -> bool:
-    if not isinstance(value, bool):
-        raise LessonError(path, f"must be true or false, got {_kind(value)}")
-    return value
-
-
-def _choice(value: Any, path: str, choices: Any, what: str) -> str:
-    text = _text(value, path)
-    if text not in choices:
-        raise LessonError(path, f"unknown {what} {text[:60]!r}; known: {', '.join(choices)}")
-    return text
-
-
-def _names(value: Any, path: str, choices: Any, what: str) -> tuple[str, ...]:
-    """A list of distinct names from ``choices``."""
-    if not isinstance(value, list | tuple):
-        raise LessonError(path, f"must be a list [...], got {_kind(value)}")
-    names: list[str] = []
-    for i, item in enumerate(value):
-        name = _choice(item, f"{path}[{i}]", choices, what)
-        if name in names:
-            raise LessonError(f"{path}[{i}]", f"{name!r} is listed twice")
-        names.append(name)
-    return tuple(names)
 
 
 def _read_lesson(data: Any) -> Lesson:
     default = Lesson()
     if not isinstance(data, dict):
-        raise LessonError("file", f"a lesson must be a JSON object {{...}}, not {_kind(data)}")
+        raise LessonError("file", f"a lesson must be a JSON object {{...}}, not {kind(data)}")
     for key in getattr(data, "duplicates", ()):
         raise LessonError(key, "is given twice")
     _read_version(data)
-    data = _object(data, "", ("format_version", "function", "view", "starts"),
+    data = keys_of(data, "", ("format_version", "function", "view", "starts"),
                    ("preset", "race", "settings", "panels", "theme", "locked", "lesson_mode",
-                    "race_lrs", "views", "layout"))
+                    "race_lrs", "views", "layout", "regression"))
     presets = [p.name for p in PRESETS]
     preset = data.get("preset")  # left out: the lesson is not a preset
     if preset is not None:
-        preset = _choice(preset, "preset", presets, "preset")
+        preset = choice(preset, "preset", presets, "preset")
     return Lesson(
         function=_read_function(data["function"]),
         view=_read_view(data["view"]),
         preset=preset,
         starts=_read_starts(data["starts"]),
-        race=_names(data.get("race", []), "race", OPTIMIZERS, "optimizer"),
+        race=names_of(data.get("race", []), "race", OPTIMIZERS, "optimizer"),
         settings=_read_settings(data.get("settings", {}), default.settings),
         panels=_read_panels(data.get("panels", {})),
-        theme=_choice(data.get("theme", default.theme), "theme", THEMES, "theme"),
-        locked=_names(data.get("locked", []), "locked", LOCKABLE, "control"),
-        lesson_mode=_flag(data.get("lesson_mode", default.lesson_mode), "lesson_mode"),
+        theme=choice(data.get("theme", default.theme), "theme", THEMES, "theme"),
+        locked=names_of(data.get("locked", []), "locked", LOCKABLE, "control"),
+        lesson_mode=flag(data.get("lesson_mode", default.lesson_mode), "lesson_mode"),
         race_lrs=_read_race_lrs(data.get("race_lrs", {})),
         views=_read_views(data.get("views")),
         layout=_read_layout(data.get("layout")),
+        regression=_read_regression(data.get("regression")),
     )
 
 
 def _read_race_lrs(value: Any) -> dict[str, float]:
-    data = _object(value, "race_lrs", (), tuple(OPTIMIZERS), "optimizer")
-    return {name: _in_range(v, f"race_lrs.{name}", 0, MAX_LR, low_open=True)
+    data = keys_of(value, "race_lrs", (), tuple(OPTIMIZERS), "optimizer")
+    return {name: in_range(v, f"race_lrs.{name}", 0, MAX_LR, low_open=True)
             for name, v in data.items()}
 
 
@@ -416,12 +291,12 @@ def _read_views(value: Any) -> tuple[str, ...] | None:
     if value is None:
         return None
     if not isinstance(value, list | tuple):
-        raise LessonError("views", f"must be a list of view names, got {_kind(value)}")
+        raise LessonError("views", f"must be a list of view names, got {kind(value)}")
     if len(value) > MAX_VIEWS:
         raise LessonError("views", f"lists {len(value)} views; at most {MAX_VIEWS} exist")
     names: list[str] = []
     for i, item in enumerate(value):
-        name = _text(item, f"views[{i}]")
+        name = text_of(item, f"views[{i}]")
         if not VIEW_NAME.fullmatch(name):
             raise LessonError(f"views[{i}]", f"{name[:60]!r} is not a view name")
         if name in names:
@@ -433,7 +308,7 @@ def _read_views(value: Any) -> tuple[str, ...] | None:
 def _read_layout(value: Any) -> str | None:
     if value is None:
         return None
-    text = _text(value, "layout")
+    text = text_of(value, "layout")
     if len(text) > MAX_LAYOUT_CHARS:
         raise LessonError("layout", f"too long for a window layout (over {MAX_LAYOUT_CHARS:,} "
                                     "characters)")
@@ -442,13 +317,66 @@ def _read_layout(value: Any) -> str | None:
     return text
 
 
+def _regression_dict(setup: RegressionSetup | None) -> dict[str, Any] | None:
+    if setup is None:
+        return None
+    d = setup.settings
+    points = None if setup.x is None else {
+        "x": [float(v) for v in setup.x], "y": [float(v) for v in setup.y or ()],
+        "source": setup.source}
+    return {"points": int(d.points), "noise": float(d.noise), "theta0": float(d.theta0),
+            "theta1": float(d.theta1), "seed": int(d.seed), "mse": bool(setup.mse),
+            "data": points}
+
+
+def _read_regression(value: Any) -> RegressionSetup | None:
+    """The regression case study: its data's settings, or a loaded file's points."""
+    if value is None:
+        return None
+    data = keys_of(value, "regression", (), ("points", "noise", "theta0", "theta1", "seed",
+                                             "mse", "data"))
+    d = DataSettings()
+    settings = DataSettings(
+        points=whole(data.get("points", d.points), "regression.points", 2, MAX_POINTS),
+        noise=in_range(data.get("noise", d.noise), "regression.noise", 0, 1000),
+        theta0=in_range(data.get("theta0", d.theta0), "regression.theta0", -1000, 1000),
+        theta1=in_range(data.get("theta1", d.theta1), "regression.theta1", -1000, 1000),
+        seed=whole(data.get("seed", d.seed), "regression.seed", 0, 2_147_483_647))
+    mse = flag(data.get("mse", False), "regression.mse")
+    points = data.get("data")
+    if points is None:
+        return RegressionSetup(settings, mse)
+    points = keys_of(points, "regression.data", ("x", "y"), ("source",))
+    xs = _read_values(points["x"], "regression.data.x")
+    ys = _read_values(points["y"], "regression.data.y")
+    if len(xs) != len(ys):
+        raise LessonError("regression.data", f"has {len(xs)} x but {len(ys)} y values")
+    setup = RegressionSetup(settings, mse, xs, ys,
+                            text_of(points.get("source", ""), "regression.data.source")[:200])
+    try:
+        setup.dataset()
+    except (RegressionDataError, ValueError) as error:
+        raise LessonError("regression.data", str(error)) from None
+    return setup
+
+
+def _read_values(value: Any, path: str) -> tuple[float, ...]:
+    if not isinstance(value, list):
+        raise LessonError(path, f"must be a list of numbers, got {kind(value)}")
+    if not 2 <= len(value) <= MAX_SAVED_POINTS:
+        raise LessonError(path, f"must hold 2 to {MAX_SAVED_POINTS:,} numbers, "
+                                f"got {len(value):,}")
+    return tuple(in_range(v, f"{path}[{i}]", -MAX_MAGNITUDE, MAX_MAGNITUDE)
+                 for i, v in enumerate(value))
+
+
 def _read_version(data: dict[str, Any]) -> None:
     """Checked before anything else: a newer file may well have keys this one does not know."""
     if "format_version" not in data:
         raise LessonError("format_version", "is missing; this does not look like a gdviz lesson")
     version = data["format_version"]
     if isinstance(version, bool) or not isinstance(version, int):
-        raise LessonError("format_version", f"must be a whole number, got {_kind(version)}")
+        raise LessonError("format_version", f"must be a whole number, got {kind(version)}")
     if version > FORMAT_VERSION:
         raise LessonError("format_version", f"this lesson was saved by a newer gdviz (format "
                                             f"{version}); this version reads format "
@@ -458,7 +386,7 @@ def _read_version(data: dict[str, Any]) -> None:
 
 
 def _read_function(value: Any) -> str:
-    text = _text(value, "function")
+    text = text_of(value, "function")
     try:
         parse(text)
     except ExpressionError as error:
@@ -469,8 +397,8 @@ def _read_function(value: Any) -> str:
 
 def _read_view(value: Any) -> ViewRange:
     keys = ("xmin", "xmax", "ymin", "ymax")
-    data = _object(value, "view", keys)
-    limits = {k: _in_range(data[k], f"view.{k}", -MAX_COORDINATE, MAX_COORDINATE) for k in keys}
+    data = keys_of(value, "view", keys)
+    limits = {k: in_range(data[k], f"view.{k}", -MAX_COORDINATE, MAX_COORDINATE) for k in keys}
     for axis in "xy":
         low, high = limits[f"{axis}min"], limits[f"{axis}max"]
         if not high - low > MIN_SPAN:
@@ -481,17 +409,17 @@ def _read_view(value: Any) -> ViewRange:
 
 def _read_starts(value: Any) -> tuple[tuple[float, float], ...]:
     if not isinstance(value, list | tuple):
-        raise LessonError("starts", f"must be a list of points [[x, y], ...], got {_kind(value)}")
+        raise LessonError("starts", f"must be a list of points [[x, y], ...], got {kind(value)}")
     if not 1 <= len(value) <= MAX_STARTS:
         raise LessonError("starts", f"must hold 1 to {MAX_STARTS} start points, got {len(value)}")
     starts = []
     for i, item in enumerate(value):
         path = f"starts[{i}]"
         if not isinstance(item, list | tuple):
-            raise LessonError(path, f"must be a point [x, y], got {_kind(item)}")
+            raise LessonError(path, f"must be a point [x, y], got {kind(item)}")
         if len(item) != 2:
             raise LessonError(path, f"must be a point [x, y] of two numbers, not {len(item)}")
-        x, y = _number(item[0], path, "x"), _number(item[1], path, "y")
+        x, y = finite_number(item[0], path, "x"), finite_number(item[1], path, "y")
         if max(abs(x), abs(y)) > MAX_COORDINATE:
             raise LessonError(path, f"x and y must lie within ±{MAX_COORDINATE:g}")
         starts.append((x, y))
@@ -499,11 +427,11 @@ def _read_starts(value: Any) -> tuple[tuple[float, float], ...]:
 
 
 def _read_settings(value: Any, default: RunSettings) -> RunSettings:
-    data = _object(value, "settings", (),
+    data = keys_of(value, "settings", (),
                    ("optimizer", "lr", "hyper", "schedule", "noise", "seed", "stop"), "setting")
-    optimizer = _choice(data.get("optimizer", default.optimizer), "settings.optimizer",
+    optimizer = choice(data.get("optimizer", default.optimizer), "settings.optimizer",
                         OPTIMIZERS, "optimizer")
-    schedule_text = _text(data.get("schedule", default.schedule.to_text()), "settings.schedule")
+    schedule_text = text_of(data.get("schedule", default.schedule.to_text()), "settings.schedule")
     if len(schedule_text) > 200:
         raise LessonError("settings.schedule", "too long for a schedule (over 200 characters)")
     try:
@@ -512,34 +440,34 @@ def _read_settings(value: Any, default: RunSettings) -> RunSettings:
         raise LessonError("settings.schedule", str(error)) from None
     return RunSettings(
         optimizer=optimizer,
-        lr=_in_range(data.get("lr", default.lr), "settings.lr", 0, MAX_LR, low_open=True),
+        lr=in_range(data.get("lr", default.lr), "settings.lr", 0, MAX_LR, low_open=True),
         hyper=_read_hyper(data.get("hyper", {}), optimizer),
         schedule=schedule,
-        noise=_in_range(data.get("noise", default.noise), "settings.noise", 0, MAX_NOISE),
-        seed=_whole(data.get("seed", default.seed), "settings.seed", 0, MAX_SEED),
+        noise=in_range(data.get("noise", default.noise), "settings.noise", 0, MAX_NOISE),
+        seed=whole(data.get("seed", default.seed), "settings.seed", 0, MAX_SEED),
         stop=_read_stop(data.get("stop", {}), default.stop),
     )
 
 
 def _read_hyper(value: Any, optimizer: str) -> dict[str, float]:
     params = {p.name: p for p in OPTIMIZERS[optimizer].hyperparams}
-    data = _object(value, "settings.hyper", (), tuple(params), f"hyperparameter of {optimizer}")
-    return {name: _in_range(v, f"settings.hyper.{name}", params[name].minimum,
+    data = keys_of(value, "settings.hyper", (), tuple(params), f"hyperparameter of {optimizer}")
+    return {name: in_range(v, f"settings.hyper.{name}", params[name].minimum,
                             params[name].maximum) for name, v in data.items()}
 
 
 def _read_stop(value: Any, default: StopRules) -> StopRules:
-    data = _object(value, "settings.stop", (),
+    data = keys_of(value, "settings.stop", (),
                    ("max_steps", "grad_tol", "f_tol", "x_tol", "bound"), "stop rule")
     tolerances = {
-        name: _in_range(data.get(name, getattr(default, name)), f"settings.stop.{name}",
+        name: in_range(data.get(name, getattr(default, name)), f"settings.stop.{name}",
                         0, math.inf)
         for name in ("grad_tol", "f_tol", "x_tol")
     }
     return StopRules(
-        max_steps=_whole(data.get("max_steps", default.max_steps), "settings.stop.max_steps",
+        max_steps=whole(data.get("max_steps", default.max_steps), "settings.stop.max_steps",
                          1, MAX_STEPS_CAP),
-        bound=_in_range(data.get("bound", default.bound), "settings.stop.bound", 0, math.inf,
+        bound=in_range(data.get("bound", default.bound), "settings.stop.bound", 0, math.inf,
                         low_open=True),
         **tolerances,
     )
@@ -547,5 +475,5 @@ def _read_stop(value: Any, default: StopRules) -> StopRules:
 
 def _read_panels(value: Any) -> Panels:
     keys = ("maths", "status", "loss")
-    data = _object(value, "panels", (), keys, "panel")
-    return Panels(**{k: _flag(data.get(k, True), f"panels.{k}") for k in keys})
+    data = keys_of(value, "panels", (), keys, "panel")
+    return Panels(**{k: flag(data.get(k, True), f"panels.{k}") for k in keys})

@@ -15,7 +15,7 @@ CSV files of (x, y) are read by a strict parser of its own (no ``eval``): see
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,7 @@ MAX_POINTS = 100_000
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_MAGNITUDE = 1e6  # |x|, |y| above this would make coefficients the parser refuses
 MSE_STEP_THRESHOLD = 1e-9  # the blog post's stop: ‖Δθ‖ below this
+MAX_SAVED_POINTS = 10_000  # a lesson file keeps a loaded data set up to this size
 
 
 class RegressionDataError(ValueError):
@@ -60,6 +61,27 @@ class Dataset:
     @property
     def size(self) -> int:
         return len(self.x)
+
+
+@dataclass(frozen=True)
+class RegressionSetup:
+    """The case study as a lesson keeps it: synthetic data's settings, or a file's points
+    (``x``, ``y`` and where they came from), and the cost's convention."""
+
+    settings: DataSettings = field(default_factory=DataSettings)
+    mse: bool = False
+    x: tuple[float, ...] | None = None  # None: the data are generated from ``settings``
+    y: tuple[float, ...] | None = None
+    source: str = ""
+
+    def dataset(self) -> Dataset:
+        """The data this setup describes (RegressionDataError or ValueError if bad)."""
+        if self.x is None or self.y is None:
+            return generate(self.settings)
+        data = Dataset(np.array(self.x, dtype=float), np.array(self.y, dtype=float),
+                       self.source)
+        least_squares(data)  # refuses data no line can be fitted to
+        return data
 
 
 def generate(settings: DataSettings | None = None) -> Dataset:

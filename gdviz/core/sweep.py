@@ -165,7 +165,8 @@ class SweepResult:
     """One descent per learning rate: what the final-loss-against-η plot shows.
 
     ``lrs``, ``final_f`` (f at each run's last good point), ``best_f`` (smallest f on
-    each path), ``diverged`` (bool), ``steps`` and ``points`` (last points) have one row
+    each path), ``diverged`` (bool: it blew up, or ended with f above f at the start),
+    ``steps`` and ``points`` (last points) have one row
     per η; ``initial_f`` is f at the shared start.
     """
 
@@ -212,7 +213,11 @@ def sweep(
     with np.errstate(all="ignore"):
         final = objective.value(result.points)
         initial = float(objective.value(starts[:1])[0])
-    diverged = (result.status == DIVERGED) | (result.status == UNDEFINED_START)
+    # Diverged: it blew up (or could not start), or it ended above where it began. Just
+    # past 2/λmax the iterates grow slowly and stay far from the bound for many steps,
+    # yet f has already risen: without the second test the edge would look too late.
+    blew_up = (result.status == DIVERGED) | (result.status == UNDEFINED_START)
+    diverged = blew_up | ~(final <= initial)
     return SweepResult(lrs.copy(), final, result.best, diverged, result.steps, result.points,
                        initial)
 

@@ -17,6 +17,7 @@ from gdviz.core.lesson import (
     load_lesson,
     save_lesson,
 )
+from gdviz.core.regression import DataSettings, RegressionSetup
 from gdviz.core.runs import MAX_STEPS_CAP, RunSettings, StopRules
 from gdviz.core.schedules import Schedule
 
@@ -39,10 +40,14 @@ RICH = Lesson(
     theme="dark",
     locked=("functionEdit", "raceTab", "settingsTabs"),
     lesson_mode=True,
+    regression=RegressionSetup(DataSettings(30, 0.5, -1.0, 3.0, 7), mse=True),
 )
+FILE_DATA = RegressionSetup(mse=False, x=(0.0, 1.0, 2.5), y=(1.0, 3.0, 6.0),
+                            source="good.csv, 3 points")
 
 
-@pytest.mark.parametrize("lesson", [Lesson(), RICH], ids=["default", "rich"])
+@pytest.mark.parametrize("lesson", [Lesson(), RICH, Lesson(regression=FILE_DATA)],
+                         ids=["default", "rich", "regression file"])
 def test_json_round_trip_is_exact(lesson):
     text = lesson.to_json()
     assert lesson_from_json(text) == lesson
@@ -191,6 +196,14 @@ def view(**values):
     return edit(lambda d: d["view"].update(values))
 
 
+def regression(**values):
+    return edit(lambda d: d["regression"].update(values))
+
+
+def regression_data(**values):
+    return regression(data={"x": [0, 1, 2], "y": [1, 3, 5], "source": "f.csv", **values})
+
+
 def without(key):
     return edit(lambda d: d.pop(key))
 
@@ -270,6 +283,17 @@ MALFORMED = [
     ("unknown panel", edit(lambda d: d["panels"].update(legend=True)), "panels.legend"),
     ("lesson_mode 1", top(lesson_mode=1), "lesson_mode"),
     ("unknown preset", top(preset="Banana"), "preset"),
+    ("regression not an object", top(regression=[1]), "regression"),
+    ("regression points 1", regression(points=1), "regression.points"),
+    ("regression noise negative", regression(noise=-0.1), "regression.noise"),
+    ("regression unknown key", regression(colour=1), "regression.colour"),
+    ("regression mse 1", regression(mse=1), "regression.mse"),
+    ("regression x and y differ", regression_data(y=[1, 2]), "regression.data"),
+    ("regression x NaN", regression_data(x=[0, float("nan"), 2]), "regression.data.x[1]"),
+    ("regression x all equal", regression_data(x=[1, 1, 1]), "regression.data"),
+    ("regression y missing", regression(data={"x": [0, 1]}), "regression.data.y"),
+    ("regression one point", regression_data(x=[0], y=[1]), "regression.data.x"),
+    ("regression y huge", regression_data(y=[1, 2, 1e7]), "regression.data.y[2]"),
 ]
 
 

@@ -63,8 +63,20 @@ def test_each_eta_matches_a_rungroup(bowl):
             pass
         assert np.array_equal(result.points[k], group.points[0])
         assert result.steps[k] == group.steps[0]
-        assert result.diverged[k] == (group.status[0] == 5)
+        rose = group.values[0] > result.initial_f
+        assert result.diverged[k] == (group.status[0] == 5 or rose)
         assert result.final_f[k] == group.values[0]
+
+
+def test_a_run_just_past_the_edge_counts_as_diverged_before_it_blows_up(bowl):
+    """At η = 1.02 · 2/λmax, 200 steps grow f about 10⁶-fold: far below the 1e8 bound on
+    |x|, yet plainly not a descent."""
+    result = sweep(bowl, (2.0, 1.5), steps=200, lrs=np.array([0.33, 0.34]))
+    assert (result.steps == 200).all() and np.isfinite(result.final_f).all()
+    assert result.final_f[1] > result.initial_f
+    assert result.diverged.tolist() == [False, True]
+    lo, hi = measured_edge(sweep(bowl, (2.0, 1.5), steps=200, lrs=log_lrs(0.1, 1.0, 100)))
+    assert lo < 1 / 3 < hi and hi / lo < 1.03
 
 
 def test_threshold_of_a_concave_quadratic_is_infinite():

@@ -23,6 +23,21 @@ def isolated_settings():
     QSettings().clear()
 
 
+@pytest.fixture(autouse=True)
+def default_text_size():
+    """A test that enlarges the text (the application's font) leaves it as it found it."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    from gdviz.app import style
+
+    app = QApplication.instance()
+    if app is not None and app.font().pointSize() != style.BASE_POINT_SIZE:
+        font = app.font()
+        font.setPointSize(style.BASE_POINT_SIZE)
+        app.setFont(font)
+
+
 @pytest.fixture
 def window(qtbot, compiler):
     """The real main window with the default lesson loaded and its gradient ready."""

@@ -124,6 +124,42 @@ def test_a_hostile_csv_is_refused_with_its_line(qtbot, window, tmp_path, monkeyp
     np.testing.assert_allclose(view.lstsq, (1, 2), atol=1e-12)
 
 
+def test_the_case_study_round_trips_through_a_lesson(qtbot, window, tmp_path, monkeypatch):
+    view = use_regression(qtbot, window)
+    view.points_spin.setValue(30)
+    view.mse_check.setChecked(True)
+    wait_ready(qtbot, window, view.applied_text)
+    synthetic, lstsq = view.applied_text, view.lstsq
+    path = str(tmp_path / "regression.gdviz")
+    assert window.files.save(path)
+
+    good = tmp_path / "good.csv"
+    good.write_text("x,y\n0,1\n1,3\n2,5\n3,7\n")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(good), ""))
+    click(qtbot, window, "regressionLoadButton")
+    wait_ready(qtbot, window, view.applied_text)
+    from_file = view.applied_text
+    file_path = str(tmp_path / "file.gdviz")
+    assert window.files.save(file_path)
+
+    assert window.files.open(path)  # the synthetic data, MSE, 30 points
+    wait_ready(qtbot, window, synthetic)
+    assert view.in_mode() and view.points_spin.value() == 30 and view.mse_check.isChecked()
+    assert view.lstsq == lstsq and view.star.isVisible()
+    assert window.controller.settings.stop.x_tol == 1e-9  # the MSE's Δθ stop came back
+    click(qtbot, window, "stepButton")
+    assert np.allclose(fit_of(view.lines[0]), window.controller.groups[0].points[0])
+
+    assert window.files.open(file_path)  # the file's four points, without the file
+    wait_ready(qtbot, window, from_file)
+    assert view.in_mode() and view.data.size == 4 and "good.csv" in view.source_label.text()
+    np.testing.assert_allclose(view.lstsq, (1, 2), atol=1e-12)
+
+    type_function(qtbot, window, "x^2 + y^2")  # not the cost: nothing of it is saved
+    wait_ready(qtbot, window, "x^2 + y^2")
+    assert window.lesson().regression is None
+
+
 # -- the η sweep ---------------------------------------------------------------------
 def test_sweep_edge_matches_two_over_lambda_max_and_click_replays(qtbot, window):
     type_function(qtbot, window, "x^2 + 3y^2")

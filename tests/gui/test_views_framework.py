@@ -11,7 +11,7 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QDockWidget, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QDockWidget, QScrollArea, QWidget
 
 from gdviz.app.views.registry import VIEWS
 from gdviz.core.presets import PRESETS
@@ -35,7 +35,7 @@ def test_each_view_toggles_from_its_action_and_follows_a_step(qtbot, window, spe
     assert view is not None and view.active
     if spec.area != "map":
         dock = window.findChild(QDockWidget, f"{spec.name}Dock")
-        assert dock.isVisible() and dock.widget() is view
+        assert dock.isVisible() and dock.isAncestorOf(view)
     view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
     assert toggle in view_menu.actions()
     window.controller.step()
@@ -60,6 +60,17 @@ def test_with_every_view_shown_the_window_fits_1280_by_720(qtbot, window):
     qtbot.wait(50)  # let the docks settle
     hint = window.minimumSizeHint()
     assert hint.width() <= 1280 and hint.height() <= 720, hint
+
+
+def test_at_a_lecture_text_size_the_window_still_fits_1280_by_720(qtbot, window):
+    """The controls scroll inside their dock instead of widening the window off screen."""
+    window.menus.set_text_size(20)
+    window.resize(1280, 720)
+    qtbot.wait(10)
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1280 and hint.height() <= 720, hint
+    play = window.controls.play_button
+    assert window.findChild(QScrollArea, "controlsViewScroll").isAncestorOf(play)
 
 
 def key(qtbot, window, k, modifier=Qt.KeyboardModifier.NoModifier):

@@ -53,7 +53,13 @@ class ViewContext(QObject):
 
 
 class PanelView(QWidget):
-    """A view shown in a dock. Subclasses connect to ``context`` signals in ``__init__``."""
+    """A view shown in a dock. Subclasses connect to ``context`` signals in ``__init__``.
+
+    A form-like view sets ``scrolls = True``: its dock then scrolls it instead of
+    insisting on its full size, so the window fits a 1280×720 projector at any text size.
+    """
+
+    scrolls = False
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -65,14 +65,14 @@ class MathsPanel(PanelView):
             f"<tr><td style='padding-right:10px'><b>{name}</b></td><td>=&nbsp;{html}</td></tr>"
             for name, html in rows
         )
-        self.label.setText(f"<table style='font-size:13pt'>{body}</table>")
+        self.label.setText(f"<table style='font-size:large'>{body}</table>")
         self.hessian_label.clear()
         if self.hessian_button.isChecked():
             self.sigHessianRequested.emit()
 
     @guarded("the maths panel")
     def show_hessian(self, html: str) -> None:
-        self.hessian_label.setText(f"<div style='font-size:12pt'><b>Hessian</b> {html}</div>")
+        self.hessian_label.setText(f"<div><b>Hessian</b> {html}</div>")
 
     def _on_hessian_toggled(self, on: bool) -> None:
         self.hessian_label.setVisible(on)

@@ -47,6 +47,7 @@ from gdviz.core.regression import (
     Dataset,
     DataSettings,
     RegressionDataError,
+    RegressionSetup,
     cost_text,
     generate,
     least_squares,
@@ -290,13 +291,49 @@ class RegressionView(PanelView):
         self.plot.getPlotItem().getViewBox().setRange(
             xRange=(x0 - pad_x, x1 + pad_x), yRange=(lo - pad_y, hi + pad_y), padding=0)
 
+    # -- lessons -----------------------------------------------------------------------
+    def lesson_setup(self) -> RegressionSetup | None:
+        """The data and convention to save with a lesson, while f is their cost."""
+        if not self.in_mode():
+            return None
+        mse = self.mse_check.isChecked()
+        if self.csv_data is None:
+            return RegressionSetup(self.settings(), mse)
+        data = self.csv_data
+        return RegressionSetup(self.settings(), mse, tuple(map(float, data.x)),
+                               tuple(map(float, data.y)), data.source)
+
+    def restore(self, setup: RegressionSetup, function: str) -> None:
+        """Show a lesson's data; its cost is "in mode" if it is the lesson's function."""
+        d = setup.settings
+        values = {self.points_spin: d.points, self.noise_spin: d.noise,
+                  self.theta0_spin: d.theta0, self.theta1_spin: d.theta1,
+                  self.seed_spin: d.seed}
+        for widget in (*values, self.mse_check):
+            widget.blockSignals(True)
+        for spin, value in values.items():
+            spin.setValue(value)
+        self.mse_check.setChecked(setup.mse)
+        for widget in (*values, self.mse_check):
+            widget.blockSignals(False)
+        self.data = setup.dataset()
+        self.csv_data = self.data if setup.x is not None else None
+        self.error_label.hide()
+        self._show_data()
+        self.applied_text = self.current_cost_text()
+        if self.applied_text != function:
+            self.applied_text = ""
+        self._mse_stop = setup.mse and bool(self.applied_text)
+        self._sync_mode()
+
     # -- the function ----------------------------------------------------------------
     def current_cost_text(self) -> str:
         return cost_text(self.data, mse=self.mse_check.isChecked())
 
     def in_mode(self) -> bool:
-        """True while the function on the map is this data's cost."""
-        return bool(self.applied_text) and self.controller.text == self.applied_text
+        """True while the function on the map is (or is about to be) this data's cost."""
+        c = self.controller
+        return bool(self.applied_text) and self.applied_text in (c.text, c.wanted_text)
 
     def apply(self) -> None:
         """Make the cost the function: its view centred on the least-squares θ, one start."""
