@@ -51,6 +51,11 @@ def gl_unavailable_reason() -> str | None:
     if platform in NO_GL_PLATFORMS:
         return f"3D needs OpenGL: not available on the {platform!r} platform"
     try:
+        import OpenGL
+
+        # PyOpenGL checks glGetError after every call: a third of a frame's time with
+        # eight paths; the view works on state it sets itself, so the checks go.
+        OpenGL.ERROR_CHECKING = False
         import OpenGL.GL  # noqa: F401
         import pyqtgraph.opengl  # noqa: F401
     except Exception as exc:  # noqa: BLE001 - ImportError, or PyOpenGL finding no library
