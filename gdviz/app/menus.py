@@ -194,9 +194,18 @@ class WindowMenus(QObject):
         for axis in w.contour.getPlotItem().axes.values():
             axis["item"].setPen(foreground)
             axis["item"].setTextPen(foreground)
-        w.setStyleSheet(DARK_STYLE if dark else "")
+        self._apply_style_sheet()
         w.context.theme = name
         w.context.sigTheme.emit(name)
+
+    def _apply_style_sheet(self) -> None:
+        """The dark theme's style sheet, with the text size in it: under a style sheet
+        Qt takes fonts from the sheet, not from QApplication.setFont."""
+        if self.theme != "dark":
+            self.window.setStyleSheet("")
+            return
+        points = QApplication.instance().font().pointSize()
+        self.window.setStyleSheet(DARK_STYLE + f"QWidget {{ font-size: {points}pt; }}")
 
     def set_colour_map(self, name: str) -> None:
         if not self.colour_map_actions[name].isChecked():
@@ -216,6 +225,7 @@ class WindowMenus(QObject):
         font = app.font()
         font.setPointSize(min(28, max(8, points)))
         app.setFont(font)
+        self._apply_style_sheet()
         tick_font = QFont(font)
         for axis in self.window.contour.getPlotItem().axes.values():
             axis["item"].setStyle(tickFont=tick_font)

@@ -12,7 +12,7 @@ import importlib
 import sys
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -56,6 +56,11 @@ class ScrolledView(QScrollArea):
         return QSize(lines * 2, min(lines, self.widget().minimumSizeHint().height()))
 
 
+def fitted(view: Any) -> bool:
+    """Whether the view's dock is fitted to the view's size hint (forms, formulas)."""
+    return getattr(view, "scrolls", False) or getattr(view, "fits", False)
+
+
 def load_factory(path: str) -> Any:
     """The class named by "module:Class"."""
     module_name, _, class_name = path.partition(":")
@@ -83,6 +88,10 @@ class ViewManager(QObject):
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
         self._refresh_timer.timeout.connect(self.refresh_now)
         context.sigTextSize.connect(lambda _: QTimer.singleShot(0, self._refit_forms))
+        # New formulas, new height: the maths panel (which fits) is refitted to them.
+        context.controller.sigFunctionChanged.connect(
+            lambda _: QTimer.singleShot(0, self._refit_forms))
+        window.installEventFilter(self)
         for spec in specs:
             self._add_action(spec)
             if spec.area != "map":
@@ -183,24 +192,50 @@ class ViewManager(QObject):
                 QTimer.singleShot(0, dock.raise_)
         if view is not None and view.active != on:
             view.set_active(on)
-        if on and getattr(view, "scrolls", False) and name not in self._sized:
+        if on and fitted(view) and name not in self._sized:
             QTimer.singleShot(0, self.fit_forms)
         self.sigShownChanged.emit(name, on)
 
     def _refit_forms(self) -> None:
         self.fit_forms(again=True)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt
+        """Once shown, and when a larger window has room for a cramped form, the forms
+        get the size they ask for (docks of a window not yet shown cannot be sized)."""
+        kind = event.type()
+        if kind == QEvent.Type.Show or (kind == QEvent.Type.Resize and self._cramped()):
+            QTimer.singleShot(0, self._refit_forms)
+        return False
+
+    def _cramped(self) -> bool:
+        """Whether a shown, fitted dock is shorter than it asks to be."""
+        return any(fitted(self.views.get(name)) and not dock.isHidden()
+                   and not dock.isFloating() and dock.height() < dock.sizeHint().height()
+                   for name, dock in self.docks.items())
+
     def fit_forms(self, again: bool = False) -> None:
-        """Give each shown form-like view (the controls) the height it asks for, as
-        far as the window allows; ``again`` refits those already sized (new text size)."""
-        names = [name for name, view in self.views.items()
-                 if getattr(view, "scrolls", False) and self.is_shown(name)
-                 and (again or name not in self._sized) and not self.docks[name].isFloating()]
-        if names:
-            docks = [self.docks[name] for name in names]
-            heights = [dock.sizeHint().height() for dock in docks]
-            self.window.resizeDocks(docks, heights, Qt.Orientation.Vertical)
-            self._sized.update(names)
+        """Give each shown form-like view (controls, maths) the height it asks for, and
+        a scrolling one its width, as far as the window allows; ``again`` refits those
+        already sized (a new text size, new formulas, a larger window)."""
+        if not self.window.isVisible():
+            return  # the Show event fits them
+        names = [name for name, view in self.views.items() if fitted(view)
+                 and self.is_shown(name) and (again or name not in self._sized)
+                 and not self.docks[name].isFloating()]
+        if not names:
+            return
+        docks = [self.docks[name] for name in names]
+        for name, dock in zip(names, docks, strict=True):  # size hints of new text, now
+            self.views[name].updateGeometry()
+            dock.layout().invalidate()
+        self.window.resizeDocks(docks, [d.sizeHint().height() for d in docks],
+                                Qt.Orientation.Vertical)
+        wide = [d for d in docks if isinstance(d.widget(), ScrolledView)]
+        if wide:  # the map keeps at least half of the window
+            widths = [max(d.width(), min(d.sizeHint().width(), self.window.width() // 2))
+                      for d in wide]  # wider if need be, never narrower
+            self.window.resizeDocks(wide, widths, Qt.Orientation.Horizontal)
+        self._sized.update(names)
 
     def _on_dock_visibility(self, _visible: bool) -> None:
         dock = self.sender()

@@ -73,6 +73,24 @@ def test_at_a_lecture_text_size_the_window_still_fits_1280_by_720(qtbot, window)
     assert window.findChild(QScrollArea, "controlsViewScroll").isAncestorOf(play)
 
 
+def test_the_dark_theme_follows_the_text_size(qtbot, window):
+    window.menus.set_theme("dark")
+    window.menus.set_text_size(18)
+    for widget in (window.function_edit, window.preset_combo, window.controls.play_button):
+        assert widget.fontInfo().pointSize() == 18, widget.objectName()
+    window.menus.set_theme("light")
+    assert window.function_edit.fontInfo().pointSize() == 18
+
+
+@pytest.mark.parametrize("size, points", [((1280, 720), 11), ((1920, 1080), 16)])
+def test_the_maths_panel_shows_every_formula(qtbot, window, size, points):
+    window.resize(*size)
+    window.menus.set_text_size(points)
+    maths = window.views.view("mathsView")
+    qtbot.waitUntil(lambda: "∂f/∂y" in maths.label.text() and maths.height()
+                    >= maths.layout().heightForWidth(maths.width()), timeout=3000)
+
+
 def key(qtbot, window, k, modifier=Qt.KeyboardModifier.NoModifier):
     window.contour.setFocus()
     qtbot.keyClick(window.contour, k, modifier)

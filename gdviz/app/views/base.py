@@ -57,9 +57,12 @@ class PanelView(QWidget):
 
     A form-like view sets ``scrolls = True``: its dock then scrolls it instead of
     insisting on its full size, so the window fits a 1280×720 projector at any text size.
+    One that sets ``fits = True`` has its dock sized to its size hint when it is shown,
+    when the text size or the function changes (the maths panel).
     """
 
     scrolls = False
+    fits = False
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -12,7 +12,7 @@ SAMPLE_WIDTH = 24.0  # px of the line that shows a run's colour
 GAP = 8.0  # px between sample and text
 SHOWN_TEXT = QColor("white")
 HIDDEN_TEXT = QColor("#9a9a9a")
-BACKGROUND = QColor(0, 0, 0, 150)
+BACKGROUND = QColor(20, 20, 20, 215)  # opaque enough that −∇f arrows under it do not show
 
 
 class RunLegend(pg.GraphicsObject):

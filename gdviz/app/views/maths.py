@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy
 
 from gdviz.app.crash import guarded
@@ -11,6 +11,8 @@ from gdviz.app.views.base import PanelView, ViewContext
 
 class MathsPanel(PanelView):
     """Typeset f, ∂f/∂x, ∂f/∂y; the Hessian is computed only when asked for."""
+
+    fits = True  # its dock takes the height of the formulas (see ViewManager.fit_forms)
 
     sigHessianRequested = Signal()
 
@@ -40,6 +42,20 @@ class MathsPanel(PanelView):
         c.sigFunctionChanged.connect(lambda objective: self.show_maths(objective.math_html()))
         self.sigHessianRequested.connect(self._on_hessian_requested)
         self.refresh()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """Tall enough for the wrapped formulas at the panel's present width."""
+        hint = super().sizeHint()
+        if self.width() < 50:  # not laid out yet
+            return hint
+        # (plus a line: the docks settle their widths after the height is asked for)
+        spare = self.fontMetrics().lineSpacing()
+        return QSize(hint.width(), self.layout().heightForWidth(self.width()) + spare)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # the formulas wrap anew: a new height
 
     def refresh(self) -> None:
         objective = self.controller.objective
