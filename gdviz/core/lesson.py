@@ -49,16 +49,10 @@ from gdviz.core.lesson_checks import (
     text_of,
     whole,
 )
+from gdviz.core.lesson_regression import read_regression, regression_to_dict
 from gdviz.core.optimizers import OPTIMIZERS
 from gdviz.core.presets import DEFAULT_PRESET, PRESETS
-from gdviz.core.regression import (
-    MAX_MAGNITUDE,
-    MAX_POINTS,
-    MAX_SAVED_POINTS,
-    DataSettings,
-    RegressionDataError,
-    RegressionSetup,
-)
+from gdviz.core.regression import RegressionSetup
 from gdviz.core.runs import MAX_STEPS_CAP, RunSettings, StopRules
 from gdviz.core.schedules import parse_schedule
 
@@ -147,7 +141,7 @@ class Lesson:
             "race_lrs": {k: float(v) for k, v in sorted(self.race_lrs.items())},
             "views": None if self.views is None else list(self.views),
             "layout": self.layout,
-            "regression": _regression_dict(self.regression),
+            "regression": regression_to_dict(self.regression),
         }
 
     def to_json(self) -> str:
@@ -276,7 +270,7 @@ def _read_lesson(data: Any) -> Lesson:
         race_lrs=_read_race_lrs(data.get("race_lrs", {})),
         views=_read_views(data.get("views")),
         layout=_read_layout(data.get("layout")),
-        regression=_read_regression(data.get("regression")),
+        regression=read_regression(data.get("regression")),
     )
 
 
@@ -315,59 +309,6 @@ def _read_layout(value: Any) -> str | None:
     if len(text) % 4 or not BASE64.fullmatch(text):
         raise LessonError("layout", "must be the base64 text gdviz writes for a layout")
     return text
-
-
-def _regression_dict(setup: RegressionSetup | None) -> dict[str, Any] | None:
-    if setup is None:
-        return None
-    d = setup.settings
-    points = None if setup.x is None else {
-        "x": [float(v) for v in setup.x], "y": [float(v) for v in setup.y or ()],
-        "source": setup.source}
-    return {"points": int(d.points), "noise": float(d.noise), "theta0": float(d.theta0),
-            "theta1": float(d.theta1), "seed": int(d.seed), "mse": bool(setup.mse),
-            "data": points}
-
-
-def _read_regression(value: Any) -> RegressionSetup | None:
-    """The regression case study: its data's settings, or a loaded file's points."""
-    if value is None:
-        return None
-    data = keys_of(value, "regression", (), ("points", "noise", "theta0", "theta1", "seed",
-                                             "mse", "data"))
-    d = DataSettings()
-    settings = DataSettings(
-        points=whole(data.get("points", d.points), "regression.points", 2, MAX_POINTS),
-        noise=in_range(data.get("noise", d.noise), "regression.noise", 0, 1000),
-        theta0=in_range(data.get("theta0", d.theta0), "regression.theta0", -1000, 1000),
-        theta1=in_range(data.get("theta1", d.theta1), "regression.theta1", -1000, 1000),
-        seed=whole(data.get("seed", d.seed), "regression.seed", 0, 2_147_483_647))
-    mse = flag(data.get("mse", False), "regression.mse")
-    points = data.get("data")
-    if points is None:
-        return RegressionSetup(settings, mse)
-    points = keys_of(points, "regression.data", ("x", "y"), ("source",))
-    xs = _read_values(points["x"], "regression.data.x")
-    ys = _read_values(points["y"], "regression.data.y")
-    if len(xs) != len(ys):
-        raise LessonError("regression.data", f"has {len(xs)} x but {len(ys)} y values")
-    setup = RegressionSetup(settings, mse, xs, ys,
-                            text_of(points.get("source", ""), "regression.data.source")[:200])
-    try:
-        setup.dataset()
-    except (RegressionDataError, ValueError) as error:
-        raise LessonError("regression.data", str(error)) from None
-    return setup
-
-
-def _read_values(value: Any, path: str) -> tuple[float, ...]:
-    if not isinstance(value, list):
-        raise LessonError(path, f"must be a list of numbers, got {kind(value)}")
-    if not 2 <= len(value) <= MAX_SAVED_POINTS:
-        raise LessonError(path, f"must hold 2 to {MAX_SAVED_POINTS:,} numbers, "
-                                f"got {len(value):,}")
-    return tuple(in_range(v, f"{path}[{i}]", -MAX_MAGNITUDE, MAX_MAGNITUDE)
-                 for i, v in enumerate(value))
 
 
 def _read_version(data: dict[str, Any]) -> None:

@@ -108,6 +108,17 @@ class ControlsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
+        layout.addLayout(self._build_buttons())
+        layout.addLayout(self._build_rates())
+        self.tabs = QTabWidget(objectName="settingsTabs")
+        self.tabs.setDocumentMode(True)
+        layout.addWidget(self.tabs)
+        self.tabs.addTab(self._build_method_tab(), "Method")
+        self.tabs.addTab(self._build_race_tab(), "Race")
+        self.show_hyperparams(self.optimizer_combo.currentData())
+
+    def _build_buttons(self) -> QHBoxLayout:
+        """Play, step, back and reset."""
         buttons = QHBoxLayout()
         self.play_button = self._button("playButton", "▶ Play", "Space", "Start or pause")
         self.step_button = self._button("stepButton", "Step ›", "Right", "Take one step")
@@ -118,8 +129,11 @@ class ControlsPanel(QWidget):
         for button in (self.play_button, self.step_button, self.step_back_button,
                        self.reset_button):
             buttons.addWidget(button)
-        layout.addLayout(buttons)
+        return buttons
 
+
+    def _build_rates(self) -> QHBoxLayout:
+        """The learning rate and the speed slider."""
         rates = QHBoxLayout()
         self.learning_rate_spin = LogSpinBox(1e-5, 10.0, 0.05)
         self.learning_rate_spin.setObjectName("learningRateSpin")
@@ -140,12 +154,11 @@ class ControlsPanel(QWidget):
         rates.addWidget(QLabel("Speed"))
         rates.addWidget(self.speed_slider, 1)
         rates.addWidget(self.speed_label)
-        layout.addLayout(rates)
+        return rates
 
-        self.tabs = QTabWidget(objectName="settingsTabs")
-        self.tabs.setDocumentMode(True)
-        layout.addWidget(self.tabs)
 
+    def _build_method_tab(self) -> QWidget:
+        """The method, its settings, what to draw, schedule and noise."""
         method_tab = QWidget()
         method_layout = QVBoxLayout(method_tab)
         method_layout.setContentsMargins(2, 4, 2, 2)
@@ -173,6 +186,14 @@ class ControlsPanel(QWidget):
         self.hyper_grid.setVerticalSpacing(2)
         self.hyper_spins: dict[str, QDoubleSpinBox] = {}
         method_layout.addWidget(self.hyper_panel)
+        method_layout.addLayout(self._build_arrow_checks())
+        method_layout.addLayout(self._build_schedule_row())
+        method_layout.addStretch(1)
+        return method_tab
+
+
+    def _build_arrow_checks(self) -> QHBoxLayout:
+        """Which arrows the map draws."""
         arrows = QHBoxLayout()
         arrows.addWidget(QLabel("Show:"))
         for name, text, signal, tip in (
@@ -188,7 +209,10 @@ class ControlsPanel(QWidget):
             check.toggled.connect(signal.emit)
             arrows.addWidget(check)
         arrows.addStretch(1)
-        method_layout.addLayout(arrows)
+        return arrows
+
+    def _build_schedule_row(self) -> QHBoxLayout:
+        """The learning-rate schedule and the gradient noise."""
         extras = QHBoxLayout()
         self.schedule_combo = QComboBox(objectName="scheduleCombo")
         self.schedule_combo.setEditable(True)
@@ -212,10 +236,10 @@ class ControlsPanel(QWidget):
         extras.addWidget(self.schedule_combo, 1)
         extras.addWidget(QLabel("Noise σ"))
         extras.addWidget(self.noise_spin)
-        method_layout.addLayout(extras)
-        method_layout.addStretch(1)
-        self.tabs.addTab(method_tab, "Method")
+        return extras
 
+    def _build_race_tab(self) -> QWidget:
+        """A check box and an η per method, three to a row."""
         race_tab = QWidget(objectName="raceTab")
         race_layout = QGridLayout(race_tab)
         race_layout.setContentsMargins(2, 4, 2, 2)
@@ -243,8 +267,7 @@ class ControlsPanel(QWidget):
                       "with its own η.")
         hint.setWordWrap(True)
         race_layout.addWidget(hint, len(OPTIMIZERS) // 3 + 1, 0, 1, 6)
-        self.tabs.addTab(race_tab, "Race")
-        self.show_hyperparams(self.optimizer_combo.currentData())
+        return race_tab
 
     def _button(self, name: str, text: str, shortcut: str, tip: str) -> QPushButton:
         button = QPushButton(text, objectName=name)
