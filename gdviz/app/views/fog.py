@@ -126,9 +126,6 @@ class FogLayer(LiveLayer):
         self.centres = np.empty((0, 2))
         self.radius = 0.0
         self.item = FogItem()
-        # Cached as device pixels: each step's new path segments above repaint from the
-        # cache instead of filling the fog's path again under them.
-        self.item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.item.setZValue(FOG_Z)
         self.contour.getPlotItem().addItem(self.item, ignoreBounds=True)
         self.item.hide()
