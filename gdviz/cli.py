@@ -23,8 +23,6 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from gdviz.core.optimizers import OPTIMIZERS
-
     parser = argparse.ArgumentParser(
         prog="gdviz",
         description="Teach gradient descent: type f(x, y), click a start point, watch the "
@@ -39,6 +37,19 @@ def build_parser() -> argparse.ArgumentParser:
                         version=f"gdviz {__version__}")
     parser.add_argument("--versions", action="store_true",
                         help="print the versions of gdviz and its libraries and exit")
+    _add_descent_arguments(parser)
+    _add_hyper_arguments(parser)
+    _add_output_arguments(parser)
+    from gdviz.cli_explore import add_arguments  # regression, sweep, basins
+
+    add_arguments(parser)
+    return parser
+
+
+def _add_descent_arguments(parser: argparse.ArgumentParser) -> None:
+    """The function, start, method and stop rules of a headless descent."""
+    from gdviz.core.optimizers import OPTIMIZERS
+
     run = parser.add_argument_group("a headless descent")
     run.add_argument("--function", metavar="F", help="f(x, y), e.g. 'x^2 + 3y^2'")
     run.add_argument("--start", metavar="X,Y", help="start point, e.g. 2,1.5")
@@ -55,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="stop when |Δf| < tol (default 0: off)")
     run.add_argument("--x-tol", type=float, default=0.0,
                      help="stop when ‖Δx‖ < tol (default 0: off)")
+
+
+def _add_hyper_arguments(parser: argparse.ArgumentParser) -> None:
+    """The optimizers' hyperparameters, schedule and noise."""
     hyper = parser.add_argument_group("hyperparameters (torch.optim names and defaults)")
     hyper.add_argument("--momentum", type=float,
                        help="momentum μ (momentum, nesterov; β for qhm)")
@@ -73,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     hyper.add_argument("--noise", type=float, default=0.0,
                        help="σ of Gaussian noise added to each gradient (default 0)")
     hyper.add_argument("--seed", type=int, default=0, help="seed of the noise (default 0)")
+
+
+def _add_output_arguments(parser: argparse.ArgumentParser) -> None:
+    """Lessons, exports and the self-test."""
     out = parser.add_argument_group("lessons and output (all headless)")
     out.add_argument("--lesson", metavar="FILE",
                      help="a saved .gdviz lesson to run instead of --function/--start; a "
@@ -96,10 +115,6 @@ def build_parser() -> argparse.ArgumentParser:
                      help="picture size for --export-png (default 1280x800)")
     out.add_argument("--self-test", action="store_true",
                      help="check this installation end to end and exit 0 if it works")
-    from gdviz.cli_explore import add_arguments  # regression, sweep, basins
-
-    add_arguments(parser)
-    return parser
 
 
 def _parse_start(text: str | None) -> tuple[float, float] | None:

@@ -155,6 +155,15 @@ class SweepView(PanelView):
         side.addLayout(buttons)
         side.addWidget(self.progress)
         side.addWidget(self.title, 1)
+        self._build_plot()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.addWidget(side_box)
+        layout.addWidget(self.plot, 1)
+        self._set_title("Run the sweep: one descent per η from the first start, at once.")
+
+    def _build_plot(self) -> None:
+        """Final f against η (log-log), the diverged marks, the chosen η and the edge."""
         self.plot = make_plot("sweepPlot", "learning rate η", "f(final)")
         axis = GradNormAxis("left")  # no minor ticks where 300 decades would fill the plot
         self.plot.getPlotItem().setAxisItems({"left": axis})
@@ -178,11 +187,6 @@ class SweepView(PanelView):
         item.addItem(self.edge_label, ignoreBounds=True)
         self.edge_line.hide()
         self.edge_label.hide()
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 2, 4, 2)
-        layout.addWidget(side_box)
-        layout.addWidget(self.plot, 1)
-        self._set_title("Run the sweep: one descent per η from the first start, at once.")
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt naming
         return QSize(640, 200)
