@@ -11,10 +11,14 @@ ACTIONS = int(os.environ.get("GDVIZ_FUZZ_ACTIONS", "2000"))
 MAX_GAP = 0.25  # seconds the event loop may stall (issue 6); measured worst: 80-125 ms
 
 
+# Seed 3 also: its first thousand actions froze the window for seconds when the fog was
+# painted from a device-pixel cache.
 @pytest.mark.slow
-def test_random_interaction_never_breaks_the_window(window):
-    fuzzer = Fuzzer(window, seed=SEED)
-    report = fuzzer.run(ACTIONS)
+@pytest.mark.parametrize("seed, actions", [(SEED, ACTIONS), (3, 1000)],
+                         ids=["default", "seed-3"])
+def test_random_interaction_never_breaks_the_window(window, seed, actions):
+    fuzzer = Fuzzer(window, seed=seed)
+    report = fuzzer.run(actions)
     print(report.summary(), dict(report.counts))
     assert not report.errors, fuzzer.describe_failure()
     stalls = "\n  ".join(f"{gap * 1000:.0f} ms after {action}" for gap, action in report.slowest)
