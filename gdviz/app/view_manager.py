@@ -52,13 +52,15 @@ class ScrolledView(QScrollArea):
         return self.widget().sizeHint() + QSize(bar, 0)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        lines = self.fontMetrics().lineSpacing() * 3
-        return QSize(lines * 2, min(lines, self.widget().minimumSizeHint().height()))
+        """Three lines high (less if the view needs less), six lines wide."""
+        three_lines = self.fontMetrics().lineSpacing() * 3
+        return QSize(2 * three_lines,
+                     min(three_lines, self.widget().minimumSizeHint().height()))
 
 
 def fitted(view: Any) -> bool:
     """Whether the view's dock is fitted to the view's size hint (forms, formulas)."""
-    return getattr(view, "scrolls", False) or getattr(view, "fits", False)
+    return getattr(view, "fits", False)  # map layers and unbuilt views (None): no
 
 
 def load_factory(path: str) -> Any:
@@ -82,15 +84,14 @@ class ViewManager(QObject):
         self.docks: dict[str, QDockWidget] = {}
         self.actions: dict[str, QAction] = {}
         self._placed: set[str] = set()  # docks placed by a restored layout or a first show
-        self._sized: set[str] = set()  # form docks sized by a restored layout or a fit
         self.toolbar = QToolBar("Views", window, objectName="viewsToolBar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
         self._refresh_timer.timeout.connect(self.refresh_now)
-        context.sigTextSize.connect(lambda _: QTimer.singleShot(0, self._refit_forms))
-        # New formulas, new height: the maths panel (which fits) is refitted to them.
+        # New text size or new formulas: new heights for the forms.
+        context.sigTextSize.connect(lambda _: QTimer.singleShot(0, self.fit_forms))
         context.controller.sigFunctionChanged.connect(
-            lambda _: QTimer.singleShot(0, self._refit_forms))
+            lambda _: QTimer.singleShot(0, self.fit_forms))
         window.installEventFilter(self)
         for spec in specs:
             self._add_action(spec)
@@ -192,19 +193,16 @@ class ViewManager(QObject):
                 QTimer.singleShot(0, dock.raise_)
         if view is not None and view.active != on:
             view.set_active(on)
-        if on and fitted(view) and name not in self._sized:
+        if on and fitted(view):
             QTimer.singleShot(0, self.fit_forms)
         self.sigShownChanged.emit(name, on)
-
-    def _refit_forms(self) -> None:
-        self.fit_forms(again=True)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt
         """Once shown, and when a larger window has room for a cramped form, the forms
         get the size they ask for (docks of a window not yet shown cannot be sized)."""
         kind = event.type()
         if kind == QEvent.Type.Show or (kind == QEvent.Type.Resize and self._cramped()):
-            QTimer.singleShot(0, self._refit_forms)
+            QTimer.singleShot(0, self.fit_forms)
         return False
 
     def _cramped(self) -> bool:
@@ -213,15 +211,13 @@ class ViewManager(QObject):
                    and not dock.isFloating() and dock.height() < dock.sizeHint().height()
                    for name, dock in self.docks.items())
 
-    def fit_forms(self, again: bool = False) -> None:
+    def fit_forms(self) -> None:
         """Give each shown form-like view (controls, maths) the height it asks for, and
-        a scrolling one its width, as far as the window allows; ``again`` refits those
-        already sized (a new text size, new formulas, a larger window)."""
+        a scrolling one its width, as far as the window allows."""
         if not self.window.isVisible():
             return  # the Show event fits them
         names = [name for name, view in self.views.items() if fitted(view)
-                 and self.is_shown(name) and (again or name not in self._sized)
-                 and not self.docks[name].isFloating()]
+                 and self.is_shown(name) and not self.docks[name].isFloating()]
         if not names:
             return
         docks = [self.docks[name] for name in names]
@@ -235,7 +231,6 @@ class ViewManager(QObject):
             widths = [max(d.width(), min(d.sizeHint().width(), self.window.width() // 2))
                       for d in wide]  # wider if need be, never narrower
             self.window.resizeDocks(wide, widths, Qt.Orientation.Horizontal)
-        self._sized.update(names)
 
     def _on_dock_visibility(self, _visible: bool) -> None:
         dock = self.sender()
@@ -279,7 +274,6 @@ class ViewManager(QObject):
         ok = self.window.restoreState(QByteArray(data), STATE_VERSION)
         if ok:
             self._placed.update(self.docks)  # the layout says where each dock goes
-            self._sized.update(self.docks)
         # restoreState shows and hides docks: the toggles stay the source of truth.
         self.show_only(shown)
         for name in shown:

@@ -166,8 +166,8 @@ class SweepResult:
 
     ``lrs``, ``final_f`` (f at each run's last good point), ``best_f`` (smallest f on
     each path), ``diverged`` (bool: it blew up, or ended with f above f at the start),
-    ``steps`` and ``points`` (last points) have one row
-    per η; ``initial_f`` is f at the shared start.
+    ``steps`` and ``points`` (last points) have one row per η; ``initial_f`` is f at
+    the shared start.
     """
 
     lrs: np.ndarray

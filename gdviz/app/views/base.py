@@ -55,10 +55,10 @@ class ViewContext(QObject):
 class PanelView(QWidget):
     """A view shown in a dock. Subclasses connect to ``context`` signals in ``__init__``.
 
-    A form-like view sets ``scrolls = True``: its dock then scrolls it instead of
-    insisting on its full size, so the window fits a 1280×720 projector at any text size.
-    One that sets ``fits = True`` has its dock sized to its size hint when it is shown,
-    when the text size or the function changes (the maths panel).
+    A form-like view sets ``fits = True``: its dock takes the view's size hint when it
+    is shown, when the text size or the function changes and when a larger window has
+    room for it. With ``scrolls = True`` its dock scrolls it instead of insisting on its
+    full size, so the window fits a 1280×720 projector at any text size.
     """
 
     scrolls = False

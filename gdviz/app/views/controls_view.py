@@ -18,7 +18,7 @@ ARROW_SIGNALS = {"show_gradient": "sigShowGradient", "show_step": "sigShowStep",
 class ControlsView(PanelView):
     """Play, step, back, reset, η, speed, the method and its settings, the race."""
 
-    scrolls = True
+    scrolls = fits = True
 
     def __init__(self, context: ViewContext, parent=None) -> None:
         super().__init__(context, parent)

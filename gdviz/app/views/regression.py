@@ -320,9 +320,8 @@ class RegressionView(PanelView):
         self.csv_data = self.data if setup.x is not None else None
         self.error_label.hide()
         self._show_data()
-        self.applied_text = self.current_cost_text()
-        if self.applied_text != function:
-            self.applied_text = ""
+        text = self.current_cost_text()
+        self.applied_text = text if text == function else ""
         self._mse_stop = setup.mse and bool(self.applied_text)
         self._sync_mode()
 
