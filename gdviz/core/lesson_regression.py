@@ -21,8 +21,9 @@ from gdviz.core.regression import (
     MAX_MAGNITUDE,
     MAX_POINTS,
     MAX_SAVED_POINTS,
+    MAX_SEED,
+    MAX_SETTING,
     DataSettings,
-    RegressionDataError,
     RegressionSetup,
 )
 
@@ -49,10 +50,12 @@ def read_regression(value: Any) -> RegressionSetup | None:
     d = DataSettings()
     settings = DataSettings(
         points=whole(data.get("points", d.points), "regression.points", 2, MAX_POINTS),
-        noise=in_range(data.get("noise", d.noise), "regression.noise", 0, 1000),
-        theta0=in_range(data.get("theta0", d.theta0), "regression.theta0", -1000, 1000),
-        theta1=in_range(data.get("theta1", d.theta1), "regression.theta1", -1000, 1000),
-        seed=whole(data.get("seed", d.seed), "regression.seed", 0, 2_147_483_647))
+        noise=in_range(data.get("noise", d.noise), "regression.noise", 0, MAX_SETTING),
+        theta0=in_range(data.get("theta0", d.theta0), "regression.theta0",
+                        -MAX_SETTING, MAX_SETTING),
+        theta1=in_range(data.get("theta1", d.theta1), "regression.theta1",
+                        -MAX_SETTING, MAX_SETTING),
+        seed=whole(data.get("seed", d.seed), "regression.seed", 0, MAX_SEED))
     mse = flag(data.get("mse", False), "regression.mse")
     points = data.get("data")
     if points is None:
@@ -66,7 +69,7 @@ def read_regression(value: Any) -> RegressionSetup | None:
                             text_of(points.get("source", ""), "regression.data.source")[:200])
     try:
         setup.dataset()
-    except (RegressionDataError, ValueError) as error:
+    except ValueError as error:  # RegressionDataError included
         raise LessonError("regression.data", str(error)) from None
     return setup
 

@@ -28,6 +28,8 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_MAGNITUDE = 1e6  # |x|, |y| above this would make coefficients the parser refuses
 MSE_STEP_THRESHOLD = 1e-9  # the blog post's stop: ‖Δθ‖ below this
 MAX_SAVED_POINTS = 10_000  # a lesson file keeps a loaded data set up to this size
+MAX_SETTING = 1000.0  # the largest noise σ and |true θ| of synthetic data
+MAX_SEED = 2**31 - 1  # a Qt spin box holds an int
 
 
 class RegressionDataError(ValueError):
@@ -89,8 +91,9 @@ def generate(settings: DataSettings | None = None) -> Dataset:
     s = settings or DataSettings()
     if not 2 <= s.points <= MAX_POINTS:
         raise ValueError(f"the number of points must be between 2 and {MAX_POINTS}")
-    if not (0 <= s.noise <= 1e3 and abs(s.theta0) <= 1e3 and abs(s.theta1) <= 1e3):
-        raise ValueError("need 0 ≤ noise ≤ 1000 and |θ0|, |θ1| ≤ 1000")
+    if not (0 <= s.noise <= MAX_SETTING and abs(s.theta0) <= MAX_SETTING
+            and abs(s.theta1) <= MAX_SETTING):
+        raise ValueError(f"need 0 ≤ noise ≤ {MAX_SETTING:g} and |θ0|, |θ1| ≤ {MAX_SETTING:g}")
     if s.seed < 0:
         raise ValueError("the seed must be ≥ 0")
     x = np.linspace(-5.0, 5.0, s.points)

@@ -44,6 +44,8 @@ from gdviz.app.views.sections import (
 )
 from gdviz.core.grid import ViewRange
 from gdviz.core.regression import (
+    MAX_SEED,
+    MAX_SETTING,
     Dataset,
     DataSettings,
     RegressionDataError,
@@ -116,11 +118,12 @@ class RegressionView(PanelView):
         self.points_spin = QSpinBox(objectName="regressionPointsSpin")
         self.points_spin.setRange(2, 100_000)
         self.points_spin.setValue(defaults.points)
-        self.noise_spin = self._double("regressionNoiseSpin", 0, 1000, defaults.noise, 0.05)
-        self.theta0_spin = self._double("regressionTheta0Spin", -1000, 1000, defaults.theta0, 0.5)
-        self.theta1_spin = self._double("regressionTheta1Spin", -1000, 1000, defaults.theta1, 0.5)
+        top = MAX_SETTING
+        self.noise_spin = self._double("regressionNoiseSpin", 0, top, defaults.noise, 0.05)
+        self.theta0_spin = self._double("regressionTheta0Spin", -top, top, defaults.theta0, 0.5)
+        self.theta1_spin = self._double("regressionTheta1Spin", -top, top, defaults.theta1, 0.5)
         self.seed_spin = QSpinBox(objectName="regressionSeedSpin")
-        self.seed_spin.setRange(0, 2_147_483_647)
+        self.seed_spin.setRange(0, MAX_SEED)
         self.seed_spin.setValue(defaults.seed)
         for spin in (self.points_spin, self.seed_spin):
             spin.setKeyboardTracking(False)
