@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from gdviz import __version__
+from gdviz.core.safe_files import write_csv_rows, write_target
 
 # Command-line option → hyperparameter name (qhm calls its momentum β).
 HYPER_OPTIONS = {
@@ -173,15 +172,11 @@ def write_csv(group, path: str) -> None:
     """Write the run's iterates with full float precision (atomically)."""
     points, values = group.path(0), group.losses(0)
     grads = group.column("grads")[: len(points), 0]
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.tmp")
-    with open(tmp, "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["step", "x", "y", "f", "grad_x", "grad_y"])
-        for step, ((x, y), f, (gx, gy)) in enumerate(zip(points, values, grads, strict=False)):
-            writer.writerow([step, repr(float(x)), repr(float(y)), repr(float(f)),
-                             repr(float(gx)), repr(float(gy))])
-    os.replace(tmp, target)
+    rows = ([step, repr(float(x)), repr(float(y)), repr(float(f)), repr(float(gx)),
+             repr(float(gy))]
+            for step, ((x, y), f, (gx, gy)) in enumerate(zip(points, values, grads,
+                                                             strict=False)))
+    write_csv_rows(path, ["step", "x", "y", "f", "grad_x", "grad_y"], rows)
 
 
 def has_display() -> bool:
@@ -252,6 +247,16 @@ def _progress(done: int, total: int) -> None:
     print(f"gdviz: rendering frame {done}/{total}", end=end, file=sys.stderr, flush=True)
 
 
+def check_outputs(args: argparse.Namespace, options: Sequence[str]) -> None:
+    """Refuse at once an output path that names a folder, FIFO or device (UsageError)."""
+    for option in options:
+        if path := getattr(args, option):
+            try:
+                write_target(path)
+            except OSError as exc:
+                raise UsageError(f"--{option.replace('_', '-')}: {exc}") from None
+
+
 def run_headless(args: argparse.Namespace) -> int:
     """Run the described lesson without a window and write what was asked for."""
     from dataclasses import replace
@@ -260,6 +265,8 @@ def run_headless(args: argparse.Namespace) -> int:
     from gdviz.core.lesson import LessonError, save_lesson
     from gdviz.render import describe, fitted_view, render_animation, render_png, run_lesson
 
+    check_outputs(args, ("save_lesson", "export_csv", "export_png", "export_gif",
+                         "export_mp4"))
     lesson = lesson_from_args(args)
     if args.save_lesson:
         try:

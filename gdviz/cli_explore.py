@@ -4,13 +4,11 @@ basins of attraction (the options are registered on the parser of :mod:`gdviz.cl
 from __future__ import annotations
 
 import argparse
-import csv
-import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
-from gdviz.cli import UsageError
+from gdviz.cli import UsageError, check_outputs
+from gdviz.core.safe_files import write_csv_rows
 
 REGRESSION_ONLY = ("points", "theta0", "theta1", "data")
 DATA_NOISE, DATA_SEED = 0.1, 0
@@ -70,6 +68,7 @@ def run_explorations(args: argparse.Namespace, arguments: Sequence[str]) -> int 
             raise UsageError(f"--{name} needs --regression")
     if not (args.regression or args.sweep_csv or args.basins_csv):
         return None
+    check_outputs(args, ("sweep_csv", "basins_csv"))
     theta = _regression(args, arguments) if args.regression else None
     if args.sweep_csv:
         _sweep(args)
@@ -157,17 +156,6 @@ def _setup(args: argparse.Namespace, what: str, need_start: bool):
     return lesson, objective
 
 
-def _write(path: str, header: list[str], rows) -> None:
-    """Write a CSV atomically, floats in full precision."""
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.tmp")
-    with open(tmp, "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    os.replace(tmp, target)
-
-
 def _sweep(args: argparse.Namespace) -> None:
     import numpy as np
 
@@ -182,7 +170,7 @@ def _sweep(args: argparse.Namespace) -> None:
     s = lesson.settings
     result = run_sweep(objective, lesson.starts[0], s.optimizer, s.hyperparams(),
                        s.stop.max_steps, lrs, s.stop.grad_tol, s.stop.bound)
-    _write(args.sweep_csv, ["lr", "final_f", "diverged"],
+    write_csv_rows(args.sweep_csv, ["lr", "final_f", "diverged"],
            ([repr(float(lr)), repr(float(f)), int(d)]
             for lr, f, d in zip(result.lrs, result.final_f, result.diverged, strict=True)))
     edge = measured_edge(result)
@@ -208,7 +196,7 @@ def _basins(args: argparse.Namespace) -> None:
                     s.hyperparams(), s.stop.max_steps, bound=s.stop.bound)
     gx, gy = (a.ravel() for a in np.meshgrid(result.xs, result.ys))
     ends = result.ends.reshape(-1, 2)
-    _write(args.basins_csv, ["x0", "y0", "basin", "x_end", "y_end"],
+    write_csv_rows(args.basins_csv, ["x0", "y0", "basin", "x_end", "y_end"],
            ([repr(float(x)), repr(float(y)), int(b), repr(float(ex)), repr(float(ey))]
             for x, y, b, (ex, ey) in zip(gx, gy, result.labels.ravel(), ends, strict=True)))
     unsettled = int((result.labels < 0).sum())

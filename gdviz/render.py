@@ -11,6 +11,7 @@ import numpy as np
 from gdviz.core.grid import ViewRange
 from gdviz.core.lesson import Lesson
 from gdviz.core.runs import Session, run_labels
+from gdviz.core.safe_files import replace_atomically
 
 
 def run_lesson(lesson: Lesson, objective=None) -> Session:
@@ -50,8 +51,6 @@ def _renderer(lesson: Lesson, session: Session, size: tuple[int, int]):
 
 def render_png(lesson: Lesson, session: Session, out: str, size: tuple[int, int]) -> None:
     """The final state of every run over the lesson's view, as a PNG."""
-    from gdviz.app.exporting import _replace_into
-
     renderer = _renderer(lesson, session, size)
     image = renderer.render(renderer.ticks)
     renderer.close()
@@ -60,7 +59,7 @@ def render_png(lesson: Lesson, session: Session, out: str, size: tuple[int, int]
         if not image.save(temp, "PNG"):
             raise OSError(f"could not write {out}")
 
-    _replace_into(out, write)
+    replace_atomically(out, write)
 
 
 def render_animation(lesson: Lesson, session: Session, out: str, size: tuple[int, int],

@@ -98,3 +98,37 @@ def test_help_and_versions():
     assert "--export-gif" in gdviz("--help").stdout
     versions = gdviz("--versions").stdout
     assert "PySide6" in versions and "sympy" in versions and "Qt" in versions
+
+
+def test_outputs_follow_links_and_refuse_fifos_folders_and_devices(tmp_path):
+    from tests.core.test_safe_files import kind, special_files
+
+    real, link = tmp_path / "real.png", tmp_path / "link.png"
+    link.symlink_to(real)
+    descent = ("--function", "x^2 + y^2", "--start", "1,1", "--steps", "5", "--size",
+               "300x200")
+    result = gdviz(*descent, "--export-png", str(link))
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink()
+    with Image.open(real) as image:
+        assert image.size == (300, 200)
+    for special in special_files(tmp_path):
+        before = kind(special)
+        for option in ("--export-png", "--export-csv", "--save-lesson", "--export-gif"):
+            result = gdviz(*descent, option, str(special))
+            assert result.returncode == 2, (option, special, result.stderr)
+            assert f"{option}: {special}: it is a" in result.stderr, result.stderr
+            assert "Traceback" not in result.stderr and "Gradient descent" not in result.stderr
+        result = gdviz("--function", "x^2", "--sweep-csv", str(special))
+        assert result.returncode == 2 and "--sweep-csv" in result.stderr
+        assert kind(special) == before
+
+
+def test_reading_a_fifo_is_refused_at_once(tmp_path):
+    fifo = tmp_path / "data.csv"
+    os.mkfifo(fifo)
+    result = gdviz("--regression", "--data", str(fifo))  # timeout=120 if it would hang
+    assert result.returncode == 2 and "FIFO" in result.stderr and "not a regular file" \
+        in result.stderr, result.stderr
+    result = gdviz("--lesson", str(fifo))
+    assert result.returncode == 2 and "FIFO" in result.stderr

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, QRectF, QSize, Qt, QThreadPool, QTimer, Signal
@@ -17,6 +15,7 @@ from gdviz.app import style
 from gdviz.app.views.contour import ContourView, RunFrame
 from gdviz.core.grid import ViewRange, sample_grid
 from gdviz.core.runs import RUNNING, RunGroup, legend_rows
+from gdviz.core.safe_files import replace_atomically
 
 
 def mp4_missing_message(frozen: bool | None = None) -> str:
@@ -49,21 +48,6 @@ def mp4_unavailable() -> str | None:
     return None
 
 
-def _replace_into(path: str | os.PathLike, write) -> None:
-    """Write through ``write(temp_path)`` then rename: no half-written file on failure."""
-    target = Path(path)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix,
-                                dir=target.parent or ".")
-    os.close(fd)
-    try:
-        write(temp)
-        os.chmod(temp, 0o644)  # mkstemp makes private files; a picture is for sharing
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def widget_image(widget: QWidget, scale: float = 2.0) -> QImage:
     """The widget drawn at ``scale`` times its size (sharp on slides)."""
     size = widget.size()
@@ -86,7 +70,7 @@ def save_png(widget: QWidget, path: str | os.PathLike, scale: float = 2.0) -> No
         if not image.save(temp, "PNG"):
             raise OSError(f"could not write {path}")
 
-    _replace_into(path, write)
+    replace_atomically(path, write)
 
 
 def save_svg(widget: QWidget, path: str | os.PathLike, title: str = "gdviz") -> None:
@@ -104,7 +88,7 @@ def save_svg(widget: QWidget, path: str | os.PathLike, title: str = "gdviz") -> 
         if not painter.end():
             raise OSError(f"could not write {path}")
 
-    _replace_into(path, write)
+    replace_atomically(path, write)
 
 
 def copy_image(widget: QWidget) -> None:
@@ -193,7 +177,7 @@ def encode_gif(images: list, path: str | os.PathLike, fps: float) -> None:
         first.save(temp, format="GIF", save_all=True, append_images=rest, duration=duration,
                    loop=0, optimize=False, disposal=1)
 
-    _replace_into(path, write)
+    replace_atomically(path, write)
 
 
 def encode_mp4(images: list, path: str | os.PathLike, fps: float) -> None:
@@ -216,7 +200,7 @@ def encode_mp4(images: list, path: str | os.PathLike, fps: float) -> None:
             writer.send(image.crop((0, 0, width, height)).tobytes())
         writer.close()
 
-    _replace_into(path, write)
+    replace_atomically(path, write)
 
 
 class AnimationExport(QObject):

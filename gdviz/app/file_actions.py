@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from gdviz.app import exporting
 from gdviz.core.export import write_trajectories
 from gdviz.core.lesson import LessonError, load_lesson, save_lesson
+from gdviz.core.safe_files import write_target
 
 MAX_RECENT = 8
 LESSON_FILTER = "gdviz lessons (*.gdviz);;All files (*)"
@@ -215,6 +216,11 @@ class FileActions(QObject):
         controller = window.controller
         if controller.session is None or controller.formula is None:
             self.problem("Nothing to export", "there are no runs yet: click the map first")
+            return None
+        try:
+            write_target(path)  # a folder, FIFO or device is refused before any drawing
+        except OSError as exc:
+            self.problem("Animation not saved", str(exc))
             return None
         if path.lower().endswith(".mp4"):
             try:

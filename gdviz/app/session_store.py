@@ -7,10 +7,12 @@ the autosaved lesson is offered back instead of being restored silently.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
-from gdviz.core.lesson import Lesson, LessonError, atomic_write_text, load_lesson, save_lesson
+from gdviz.core.lesson import Lesson, LessonError, load_lesson, save_lesson
+from gdviz.core.safe_files import read_regular_file, write_text
 
 
 def default_folder() -> Path:
@@ -49,13 +51,14 @@ class SessionStore:
         self.folder.mkdir(parents=True, exist_ok=True)
         crashed = False
         try:
-            pid = int(self.lock_path.read_text().strip() or 0)
+            pid = int(read_regular_file(self.lock_path, 64).strip() or 0)
             crashed = not _process_alive(pid)
         except FileNotFoundError:
             pass
         except (OSError, ValueError):
             crashed = True  # an unreadable lock is a lock left behind
-        atomic_write_text(self.lock_path, str(os.getpid()))
+        with contextlib.suppress(OSError):  # a folder or FIFO there: run without the lock
+            write_text(self.lock_path, str(os.getpid()))
         return crashed
 
     def load(self) -> Lesson | None:

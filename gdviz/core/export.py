@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from gdviz.core.lesson import atomic_write_text
 from gdviz.core.runs import STATUS_NAMES, RunGroup, Session
+from gdviz.core.safe_files import write_text
 
 FORMAT_VERSION = 1
 CSV_HEADER = ("run", "optimizer", "step", "x", "y", "f", "grad_x", "grad_y")
@@ -101,4 +101,4 @@ def write_trajectories(session: Session, function_text: str, path: str | os.Path
     else:
         kind = f"'{suffix}' files" if suffix else "a file without an extension"
         raise ValueError(f"cannot export trajectories to {kind}: use .csv or .json")
-    atomic_write_text(path, text)
+    write_text(path, text)

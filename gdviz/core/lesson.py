@@ -22,14 +22,11 @@ Which keys a file must have:
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 from gdviz.core.expression import ExpressionError, parse
@@ -54,6 +51,7 @@ from gdviz.core.optimizers import OPTIMIZERS
 from gdviz.core.presets import DEFAULT_PRESET, PRESETS
 from gdviz.core.regression import RegressionSetup
 from gdviz.core.runs import MAX_STEPS_CAP, RunSettings, StopRules
+from gdviz.core.safe_files import read_regular_file, write_text
 from gdviz.core.schedules import parse_schedule
 
 FORMAT_VERSION = 1
@@ -158,34 +156,6 @@ class Lesson:
 # ------------------------------------------------------------------------- files
 
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves either the old or the new file.
-
-    The bytes go to a temporary file in the same directory, are flushed to disk, and the
-    temporary file then replaces ``path``; on any error it is removed and ``path`` is
-    left as it was.
-    """
-    path = Path(path)
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` as UTF-8 to ``path`` atomically (see :func:`atomic_write_bytes`)."""
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
 def save_lesson(path: str | os.PathLike, lesson: Lesson) -> None:
     """Save ``lesson`` atomically.
 
@@ -193,14 +163,13 @@ def save_lesson(path: str | os.PathLike, lesson: Lesson) -> None:
     :func:`load_lesson` would refuse; OSError is passed on unchanged.
     """
     Lesson.from_dict(lesson.to_dict())
-    atomic_write_text(path, lesson.to_json())
+    write_text(path, lesson.to_json())
 
 
 def load_lesson(path: str | os.PathLike) -> Lesson:
     """Read a lesson file; every problem, including OSError, becomes a LessonError."""
     try:
-        with open(path, "rb") as file:
-            data = file.read(MAX_FILE_BYTES + 1)
+        data = read_regular_file(path, MAX_FILE_BYTES)
     except OSError as error:
         raise LessonError("file", f"cannot read {os.fspath(path)!r}: "
                                   f"{error.strerror or error}") from None

@@ -26,6 +26,7 @@ from typing import Any
 
 from gdviz.core.expression import ExpressionError, parse
 from gdviz.core.grid import ViewRange
+from gdviz.core.safe_files import read_regular_file
 
 PRESETS_FILE = Path(__file__).resolve().parents[2] / "resources" / "presets.json"
 FORMAT_VERSION = 1
@@ -67,8 +68,7 @@ def load_presets(path: str | Path = PRESETS_FILE) -> tuple[Preset, ...]:
     """Read and check the presets file at ``path``; raise :class:`PresetError` if refused."""
     path = Path(path)
     try:
-        with path.open("rb") as file:
-            raw = file.read(MAX_FILE_BYTES + 1)
+        raw = read_regular_file(path, MAX_FILE_BYTES)
     except OSError as exc:
         raise PresetError(str(path), f"cannot read the presets file ({exc.strerror or exc})"
                           ) from None

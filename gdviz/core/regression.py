@@ -22,6 +22,7 @@ import numpy as np
 
 from gdviz.core.grid import ViewRange
 from gdviz.core.runs import StopRules
+from gdviz.core.safe_files import read_regular_file
 
 MAX_POINTS = 100_000
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -183,12 +184,11 @@ def load_csv(path: str | Path) -> Dataset:
     """
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise RegressionDataError(f"the file is too large: {size:,} bytes (limit 5 MB)")
-        raw = path.read_bytes()
+        raw = read_regular_file(path, MAX_FILE_BYTES)
     except OSError as exc:
         raise RegressionDataError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise RegressionDataError("the file is too large: over 5 MB")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -12,7 +12,6 @@ from gdviz.core.lesson import (
     Lesson,
     LessonError,
     Panels,
-    atomic_write_text,
     lesson_from_json,
     load_lesson,
     save_lesson,
@@ -146,13 +145,6 @@ def test_invalid_lesson_is_not_saved(tmp_path):
         save_lesson(path, Lesson(settings=RunSettings(lr=-1)))
     assert caught.value.field == "settings.lr"
     assert not path.exists() and not list(tmp_path.iterdir())
-
-
-def test_atomic_write_replaces_content(tmp_path):
-    path = tmp_path / "notes.txt"
-    atomic_write_text(path, "first")
-    atomic_write_text(path, "zweite ∇f")
-    assert path.read_text(encoding="utf-8") == "zweite ∇f"
 
 
 def test_missing_file_and_directory(tmp_path):
@@ -310,7 +302,7 @@ def test_malformed_lesson_is_refused_quickly(tmp_path, content, field):
     elapsed = time.perf_counter() - began
     assert caught.value.field == field, str(caught.value)
     assert str(caught.value) == f"{field}: {caught.value.message}"
-    assert elapsed < 0.1
+    assert elapsed < 1.0  # a hang guard, ten times what it needs on a slow machine
 
 
 def test_table_is_large_and_each_case_differs_from_the_valid_file():

@@ -1,6 +1,7 @@
 """Lessons and exports through the window: exact round trip, refusals change nothing."""
 
 import json
+import os
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -156,3 +157,74 @@ def test_mp4_without_imageio_ffmpeg_says_how_to_get_it(qtbot, window, tmp_path, 
     assert window.files.export_animation(str(tmp_path / "a.mp4"), (320, 240), 10, 4) is None
     assert "imageio-ffmpeg" in window.statusBar().currentMessage()
     assert not (tmp_path / "a.mp4").exists()
+
+
+def test_exports_follow_links_and_refuse_fifos_folders_and_devices(qtbot, window, tmp_path):
+    from tests.core.test_safe_files import kind, special_files
+
+    prepare_race(qtbot, window)
+    real, link = tmp_path / "real.png", tmp_path / "map.png"
+    link.symlink_to(real)
+    assert window.files.export_plot("map", str(link))
+    assert link.is_symlink() and QImage(str(real)).width() == 2 * window.contour.width()
+    files = window.files
+    saves = {"png": lambda p: files.export_plot("map", p),
+             "svg": lambda p: files.export_plot("loss", p), "csv": files.export_trajectories,
+             "gdviz": files.save, "gif": lambda p: files.export_animation(p, (320, 240), 10, 4)}
+    for special in special_files(tmp_path):
+        before = kind(special)
+        for extension, save in saves.items():
+            named = tmp_path / f"to-{special.name}.{extension}"  # a link with the right name
+            named.symlink_to(special)
+            assert not save(str(special))  # refused (the name may be the first reason)
+            assert not save(str(named))
+            message = window.statusBar().currentMessage()
+            assert str(named) in message and "not a regular file" in message, message
+            assert named.is_symlink()
+        assert kind(special) == before
+    assert window.controller.session is not None  # the window goes on
+
+
+def test_opening_a_fifo_is_refused_at_once(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QLabel
+
+    from tests.core.test_safe_files import unblock_fifo_later
+    from tests.gui.test_view_explorations import click, use_regression
+
+    fifo = tmp_path / "pipe.gdviz"
+    os.mkfifo(fifo)
+    timer = unblock_fifo_later(fifo)
+    try:
+        assert not window.files.open(str(fifo))
+        assert "FIFO" in window.statusBar().currentMessage()
+        use_regression(qtbot, window)
+        monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(fifo), ""))
+        click(qtbot, window, "regressionLoadButton")
+        error = window.findChild(QLabel, "regressionError")
+        assert error.isVisible() and "FIFO" in error.text()
+    finally:
+        timer.cancel()
+
+
+def test_autosave_through_a_link_and_beside_a_fifo(qtbot, window, tmp_path):
+    from gdviz.app.session_store import SessionStore
+    from tests.core.test_safe_files import unblock_fifo_later
+
+    real = tmp_path / "kept.gdviz"
+    store = SessionStore(tmp_path)
+    store.autosave_path.symlink_to(real)
+    assert store.save(window.lesson()) and store.autosave_path.is_symlink()
+    assert load_lesson(real) == window.lesson()
+    os.mkfifo(tmp_path / "session.lock")
+    timer = unblock_fifo_later(tmp_path / "session.lock")
+    try:
+        assert store.open() is True  # a lock that cannot be read was left behind
+    finally:
+        timer.cancel()
+    assert kind_is_fifo(tmp_path / "session.lock")
+
+
+def kind_is_fifo(path):
+    import stat
+
+    return stat.S_ISFIFO(os.lstat(path).st_mode)
