@@ -1,7 +1,6 @@
 """Basins of attraction: Himmelblau's four minima, unsettled starts, cancelling."""
 
 import threading
-import time
 
 import numpy as np
 import pytest
@@ -94,18 +93,15 @@ def test_cancelling_stops_promptly(himmelblau):
         seen.append(fraction)
         stop.set()
 
-    start = time.perf_counter()
     with pytest.raises(Cancelled):
         basins(himmelblau, SQUARE, n=200, lr=0.001, steps=100_000, progress=progress,
                cancelled=stop.is_set)
-    assert time.perf_counter() - start < 1.0 and len(seen) == 1
+    assert len(seen) == 1  # stopped at the first check after the flag was set
 
 
-def test_rippled_bowl_200_squared_is_fast():
+def test_rippled_bowl_200_squared_has_one_basin():  # its speed: benchmarks/explorations.py
     f = compile_function("(x-1)^2 + 2(y-2)^2 + 0.5 sin(3x) sin(3y)")
-    start = time.perf_counter()
     result = basins(f, ViewRange(), n=200, steps=200)
-    assert time.perf_counter() - start < 2.5  # 1 s target, slack for a shared machine
     assert len(result.minima) == 1 and result.settled.all()
 
 

@@ -65,12 +65,10 @@ def test_worker_ignores_ctrl_c(worker):
 
 
 def test_worker_times_out_and_recovers():
-    with CompileWorker(_child_delay=5.0) as worker:
+    with CompileWorker(_child_delay=60.0) as worker:  # without the timeout: a minute
         worker.start()
-        start = time.perf_counter()
         with pytest.raises(ExpressionError) as info:
             worker.compile("x^2 + y", timeout=0.3)
-        assert time.perf_counter() - start < 3.0
         assert info.value.message == "too complex to compile in time"
         assert (info.value.start, info.value.end) == (0, len("x^2 + y"))
         assert worker._process is None
@@ -128,7 +126,7 @@ def _alive(pid: int) -> bool:
 def test_cancel_abandons_a_compile_at_once():
     with CompileWorker() as worker:
         worker.start()
-        worker._child_delay = 5.0
+        worker._child_delay = 60.0  # without the cancel, the thread would wait a minute
         errors = []
 
         def compile_slowly():
@@ -139,11 +137,12 @@ def test_cancel_abandons_a_compile_at_once():
 
         thread = threading.Thread(target=compile_slowly)
         thread.start()
-        time.sleep(0.3)
-        start = time.perf_counter()
+        deadline = time.monotonic() + 30
+        while not worker._lock.locked() and time.monotonic() < deadline:
+            time.sleep(0.005)  # until the compile is under way
         worker.cancel()
-        thread.join(5)
-        assert time.perf_counter() - start < 1.0
+        thread.join(30)
+        assert not thread.is_alive()
         assert errors == ["the compile was interrupted; try again"]
         worker._child_delay = 0.0
         assert worker.compile("x*y").value_and_gradient_at(2.0, 3.0) == (6.0, (3.0, 2.0))

@@ -35,6 +35,9 @@ def no_gc_pause():
         gc.enable()
 
 
+# A hang guard, ten times what parsing needs on a slow machine (its speed: benchmarks/).
+HANG_S = 1.0
+
 HOSTILE = [
     # code execution and Python syntax
     "__import__('os').system('touch /tmp/pwned')",
@@ -175,7 +178,7 @@ def test_hostile_input_is_refused_quickly_and_harmlessly(text, tmp_path, monkeyp
         finally:
             elapsed = time.perf_counter() - start
     err = info.value
-    assert elapsed < 0.1
+    assert elapsed < HANG_S
     if text:
         assert 0 <= err.start < err.end <= len(text)
     else:
@@ -403,7 +406,7 @@ def _parse_or_refuse(text):
         else:
             assert isinstance(formula, Formula)
             formula.evaluate(np.array([0.5, -3.0]), np.array([2.0, -0.25]))
-    assert time.perf_counter() - start < 0.1
+    assert time.perf_counter() - start < HANG_S
 
 
 @settings(max_examples=300, deadline=None)

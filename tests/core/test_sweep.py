@@ -1,6 +1,5 @@
 """Learning-rate sweep: stacked runs agree with RunGroup; the edge matches 2/λmax."""
 
-import time
 
 import numpy as np
 import pytest
@@ -116,11 +115,10 @@ def test_every_optimizer_runs_stacked(bowl):
         assert np.isfinite(result.points).all(), name
 
 
-def test_hundred_etas_thousand_steps_is_fast():
+def test_hundred_etas_thousand_steps():  # its speed: benchmarks/explorations.py
     f = compile_function("(x-1)^2 + 2(y-2)^2 + 0.5 sin(3x) sin(3y)")
-    start = time.perf_counter()
-    sweep(f, (-2.0, -1.0), steps=1000, lrs=log_lrs(1e-4, 1.0, 100), grad_tol=0)
-    assert time.perf_counter() - start < 1.5  # 0.5 s target, slack for a shared machine
+    result = sweep(f, (-2.0, -1.0), steps=1000, lrs=log_lrs(1e-4, 1.0, 100), grad_tol=0)
+    assert len(result.lrs) == 100 and result.diverged[-1] and not result.diverged[0]
 
 
 def test_suggested_range_follows_the_curvature_at_the_start(bowl):

@@ -41,6 +41,12 @@ MAX_EXTRA_VIEWS = 3  # views shown besides the default panels, as in a lecture
 SIZES = ((1280, 720), (200, 150), (40, 30), (1920, 1080), (800, 600), (1024, 400))
 
 
+# The longest the event loop may stall in a test: a freeze a user would notice, ten times
+# the 100 ms target. How close to the target the window stays is measured by
+# benchmarks/stress.py and benchmarks/hostile_typing.py, not asserted here.
+FREEZE_S = 1.0
+
+
 class GapMeter:
     """The longest gap between ticks of a 10 ms timer: how long the event loop stalled."""
 

@@ -86,7 +86,7 @@ def test_divergent_learning_rate_shows_message(qtbot, window):
     qtbot.waitUntil(lambda: not window.controller.playing, timeout=20_000)
     group = window.controller.session.groups[0]
     assert group.status[0] == DIVERGED
-    qtbot.waitUntil(lambda: "Diverged at step" in window.status_label.text(), timeout=2000)
+    qtbot.waitUntil(lambda: "Diverged at step" in window.status_label.text(), timeout=10_000)
     assert "smaller learning rate" in window.status_label.text()
     # still usable: a smaller rate and a reset run again
     window.controls.learning_rate_spin.setValue(0.05)

@@ -115,7 +115,7 @@ def test_exception_in_a_thread_is_reported_on_the_gui_thread(qtbot, window, log)
     thread.start()
     thread.join()
     qtbot.waitUntil(lambda: notice(window) is not None and notice(window).isVisible(),
-                    timeout=2000)
+                    timeout=10_000)
     assert "worker failed" in log.read_text() and "failing-worker" in log.read_text()
 
 

@@ -1,14 +1,15 @@
-"""2,000 random interactions with the real window: no exception, no stall, still usable."""
+"""2,000 random interactions with the real window: no exception, no freeze, still usable.
+
+The worst stall (target 100 ms) is measured by benchmarks/stress.py."""
 
 import os
 
 import pytest
 
-from tests.gui.fuzz_actions import Fuzzer, check_still_works
+from tests.gui.fuzz_actions import FREEZE_S, Fuzzer, check_still_works
 
 SEED = int(os.environ.get("GDVIZ_FUZZ_SEED", "1"))
 ACTIONS = int(os.environ.get("GDVIZ_FUZZ_ACTIONS", "2000"))
-MAX_GAP = 0.25  # seconds the event loop may stall (issue 6); measured worst: 80-125 ms
 
 
 # Seed 3 also: its first thousand actions froze the window for seconds when the fog was
@@ -22,7 +23,7 @@ def test_random_interaction_never_breaks_the_window(window, seed, actions):
     print(report.summary(), dict(report.counts))
     assert not report.errors, fuzzer.describe_failure()
     stalls = "\n  ".join(f"{gap * 1000:.0f} ms after {action}" for gap, action in report.slowest)
-    assert report.longest_gap < MAX_GAP, (
+    assert report.longest_gap < FREEZE_S, (
         f"the event loop stalled for {report.longest_gap * 1000:.0f} ms ({report.summary()}); "
         f"longest stalls:\n  {stalls}")
     problem = check_still_works(window)

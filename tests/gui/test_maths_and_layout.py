@@ -42,7 +42,7 @@ def test_hover_shows_f_and_gradient(qtbot, window):
 
 def test_everything_fits_a_1280x720_projector(qtbot, window):
     window.resize(1280, 720)
-    qtbot.waitUntil(lambda: window.width() == 1280 and window.height() == 720, timeout=3000)
+    qtbot.waitUntil(lambda: window.width() == 1280 and window.height() == 720, timeout=10_000)
     QApplication.processEvents()
     frame = window.rect()
     for name in KEY_WIDGETS:

@@ -1,6 +1,6 @@
-"""Hostile input never blocks the window: the event loop keeps ticking (< 100 ms gaps)."""
+"""Hostile input never freezes the window: the event loop keeps ticking."""
 
-from tests.gui.fuzz_actions import GapMeter
+from tests.gui.fuzz_actions import FREEZE_S, GapMeter
 
 HOSTILE = [
     "__import__('os').system('touch /tmp/gdviz-pwned')",
@@ -30,4 +30,4 @@ def test_hostile_typing_never_blocks_the_event_loop(qtbot, window):
     qtbot.waitUntil(lambda: window.controller.objective is not None
                     and window.controller.objective.text == "x^2 + 3y^2", timeout=10_000)
     meter.stop()
-    assert meter.longest < 0.1, f"event loop blocked for {meter.longest * 1000:.0f} ms"
+    assert meter.longest < FREEZE_S, f"event loop blocked for {meter.longest * 1000:.0f} ms"

@@ -21,7 +21,8 @@ def test_live_stepping_with_restarts_holds_memory_and_rate(window):
     print(report.summary())
     assert report.restarts >= 10 and report.steps >= 10 * 300 // 2, report.summary()
     assert report.rss_end - report.rss_start < MAX_GROWTH_MB, report.summary()
-    assert report.last_rate >= 0.8 * report.first_rate, report.summary()
+    assert report.last_rate >= 0.5 * report.first_rate, report.summary()  # a slowdown that
+    # grows (a leak), not the noise of a shared machine
 
 
 def slope():

@@ -92,7 +92,7 @@ def test_the_key_advances_a_stage_and_follows_the_step_button(qtbot, window, nar
     assert view.shortcut.context() == Qt.ShortcutContext.WindowShortcut
     assert view.shortcut.key().toString() == "."
     window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.waitUntil(window.isActiveWindow, timeout=10_000)
     qtbot.keyClick(window.contour, Qt.Key.Key_Period)
     assert view.stage == 2
     edit = window.findChild(QLineEdit, "functionEdit")

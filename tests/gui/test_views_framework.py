@@ -88,7 +88,7 @@ def test_the_maths_panel_shows_every_formula(qtbot, window, size, points):
     window.menus.set_text_size(points)
     maths = window.views.view("mathsView")
     qtbot.waitUntil(lambda: "∂f/∂y" in maths.label.text() and maths.height()
-                    >= maths.layout().heightForWidth(maths.width()), timeout=3000)
+                    >= maths.layout().heightForWidth(maths.width()), timeout=10_000)
 
 
 def key(qtbot, window, k, modifier=Qt.KeyboardModifier.NoModifier):
@@ -128,7 +128,7 @@ def test_lecture_keys_trigger_their_actions(qtbot, window):
 def test_presentation_keys(qtbot, window):
     key(qtbot, window, Qt.Key.Key_F1)
     qtbot.waitUntil(lambda: window.findChild(QDialog, "shortcutsDialog") is not None,
-                    timeout=2000)
+                    timeout=10_000)
     table = window.findChild(QDialog, "shortcutsDialog").findChild(QWidget, "shortcutsTable")
     for words in ("Play / pause", "Space", "F11", "Halve η", "−∇f field", "Undo"):
         assert words in table.text(), words
