@@ -37,6 +37,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gdviz.core.safe_files import write_target
+
 LOG_NAME = "gdviz.log"
 LOG_DIR_ENV = "GDVIZ_LOG_DIR"  # overrides the log folder (tests, lab machines)
 MAX_LOG_BYTES = 1_000_000  # past this the log moves to gdviz.log.1 and starts afresh
@@ -102,6 +104,7 @@ def write_log(entry: str) -> Path:
     with _state.lock:
         for path in paths:
             try:
+                path = write_target(path)  # a FIFO there would block the append forever
                 if path.exists() and path.stat().st_size > MAX_LOG_BYTES:
                     os.replace(path, path.with_name(LOG_NAME + ".1"))
                 with path.open("a", encoding="utf-8", errors="replace") as stream:

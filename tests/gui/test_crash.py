@@ -149,6 +149,20 @@ def test_hook_without_a_window_only_logs(qapp, tmp_path):
     assert "KeyError: 'no window'" in (tmp_path / crash.LOG_NAME).read_text()
 
 
+def test_a_fifo_in_place_of_the_log_is_left_alone(qapp, tmp_path):
+    import os
+    import stat
+
+    os.mkfifo(tmp_path / crash.LOG_NAME)  # an append to it would wait for a reader forever
+    crash.install_exception_hook(log_dir=tmp_path)
+    try:
+        written = crash.write_log("KeyError: 'fifo'\n")
+    finally:
+        crash.uninstall_exception_hook()
+    assert stat.S_ISFIFO(os.lstat(tmp_path / crash.LOG_NAME).st_mode)
+    assert written != tmp_path / crash.LOG_NAME and "'fifo'" in written.read_text()
+
+
 def fail_repeatedly(messages):
     for message in messages:
         try:
