@@ -369,6 +369,12 @@ def _no_display() -> int:
 
 
 def _run_window() -> int:
+    from gdviz.core.compile_worker import CompileWorker
+    from gdviz.core.presets import DEFAULT_PRESET
+
+    compiler = CompileWorker()
+    compiler.prefetch(DEFAULT_PRESET.function)  # sympy loads in the child while Qt loads here
+
     from PySide6.QtWidgets import QMessageBox
 
     from gdviz.app import create_window, ensure_app
@@ -378,8 +384,12 @@ def _run_window() -> int:
     app = ensure_app()
     store = SessionStore()
     crashed = store.open()
-    window = create_window()
+    window = create_window(compiler=compiler, owns_compiler=True)
     install_exception_hook(window)  # a failure is logged and shown; the lecture goes on
+    if os.environ.get("GDVIZ_STARTUP_PROBE"):
+        from gdviz.app.startup_report import StartupReport
+
+        StartupReport(window)
     window.show()
     saved = store.load()
     if saved is not None:

@@ -44,17 +44,20 @@ def ensure_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def create_window(argv: list[str] | None = None, compiler=None, start: bool = True):
+def create_window(argv: list[str] | None = None, compiler=None, start: bool = True,
+                  owns_compiler: bool | None = None):
     """Build the main window (not shown, no event loop); loads the default lesson.
 
-    ``compiler`` compiles functions (default: a CompileWorker process with a timeout).
+    ``compiler`` compiles functions (default: a CompileWorker process with a timeout);
+    the window closes it on exit if it made it, or if ``owns_compiler``.
     """
     ensure_app(argv)
     from gdviz.app.controller import Controller
     from gdviz.app.main_window import MainWindow
 
-    owns_compiler = compiler is None
-    if owns_compiler:
+    if owns_compiler is None:
+        owns_compiler = compiler is None
+    if compiler is None:
         from gdviz.core.compile_worker import CompileWorker
 
         compiler = CompileWorker()

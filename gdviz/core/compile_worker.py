@@ -96,6 +96,7 @@ class CompileWorker:
         self._state = threading.Lock()  # guards the process and its reply queue
         self._process: subprocess.Popen | None = None
         self._replies: queue.Queue = queue.Queue()
+        self._prefetched: tuple[str, Any] | None = None  # (text, CompiledForm)
 
     def __enter__(self) -> CompileWorker:
         return self
@@ -108,11 +109,32 @@ class CompileWorker:
         with self._lock:
             self._ensure_started()
 
+    def prefetch(self, text: str) -> None:
+        """Start the child and compile ``text`` on a background thread, now.
+
+        The app calls this first thing with the default function, so the child imports
+        sympy and compiles while the window's process imports Qt; the window's own
+        ``compile(text)`` then takes the result without a round trip.
+        """
+        def run() -> None:
+            with self._lock:
+                try:
+                    reply = self._request(text, self.timeout)
+                except RuntimeError:  # the child did not start: compile() will say so
+                    return
+                if reply[0] == "ok":
+                    self._prefetched = (text, reply[1])
+
+        threading.Thread(target=run, name="gdviz-compile-prefetch", daemon=True).start()
+
     def compile(self, text: str, timeout: float | None = None):
         """Compile ``text`` in the child: a CompiledFunction, or ExpressionError."""
         formula = parse(text)  # cheap refusals need no round trip
         with self._lock:
-            reply = self._request(text, self.timeout if timeout is None else timeout)
+            if self._prefetched is not None and self._prefetched[0] == text:
+                reply = ("ok", self._prefetched[1])
+            else:
+                reply = self._request(text, self.timeout if timeout is None else timeout)
         if reply[0] == "error":
             raise ExpressionError(*reply[1:])
         try:

@@ -155,3 +155,16 @@ def test_child_yields_the_cores_to_the_window():
         child = worker._process.pid
         assert os.getpriority(os.PRIO_PROCESS, child) == min(
             19, os.getpriority(os.PRIO_PROCESS, 0) + CHILD_NICENESS)
+
+
+def test_a_prefetched_function_needs_no_round_trip():
+    with CompileWorker() as worker:
+        worker.prefetch("x^2 + y")
+        deadline = time.monotonic() + 60
+        while worker._prefetched is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        worker._child_delay = 60.0  # any request to the child now takes a minute
+        compiled = worker.compile("x^2 + y", timeout=0.5)
+        assert compiled.value_and_gradient_at(2.0, 3.0) == (7.0, (4.0, 1.0))
+        with pytest.raises(ExpressionError, match="in time"):
+            worker.compile("x^3", timeout=0.3)  # another one goes to the child
