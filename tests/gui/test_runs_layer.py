@@ -159,3 +159,20 @@ def test_clipping_keeps_independent_segments_apart():
     lines = np.array([[0.0, 0.0, 1e9, 0.0], [500.0, 500.0, 600.0, 600.0],
                       [5e3, 5e3, 6e3, 6e3]])
     np.testing.assert_allclose(clip_lines(lines, 1e3), [[0, 0, 1e3, 0], [500, 500, 600, 600]])
+
+
+def test_arrow_strokes_split_at_nan_rows_and_clip_far_points():
+    from gdviz.app.views.runs_layer import line_strokes
+
+    nan = [np.nan, np.nan]
+    points = np.array([[0, 0], [5, 5], nan, [1, 1], nan, [2, 2], [3e6, 2], [4, 4]], float)
+    strokes = line_strokes(points)
+    assert len(strokes) == 2  # a lone point between NaN rows draws nothing
+    first = pg_points(strokes[0])
+    np.testing.assert_array_equal(first, [[0, 0], [5, 5]])
+    assert isinstance(strokes[1], list)  # clipped lines, each within the limit
+    assert all(abs(line.x2()) <= 1e5 and abs(line.x1()) <= 1e5 for line in strokes[1])
+
+
+def pg_points(polygon):
+    return np.array([[p.x(), p.y()] for p in polygon])

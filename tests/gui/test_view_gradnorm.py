@@ -63,3 +63,34 @@ def test_a_short_log_axis_labels_only_powers_of_ten(qtbot):
     ticks = axis.tickValues(-1.05, 1.2, 120)  # 0.1 … 16 on 120 px: 2 … 9 × 10^k would collide
     assert [values for _, values in ticks] == [[-1.0, 0.0, 1.0]]
     assert len(axis.tickValues(-1.05, 1.2, 2000)[-1][1]) > 3  # room enough: minor ticks too
+
+
+def test_curves_follow_steps_back_and_other_steps(qtbot, window):
+    toggle(window)
+    view = window.views.view("gradNormView")
+    c = window.controller
+    c.step(6)
+    c.step_back()
+    c.step_back()
+    c.update_settings(lr=c.settings.lr / 3)  # the steps taken anew go elsewhere
+    c.step(3)
+    group = c.groups[0]
+    for row in range(group.size):
+        np.testing.assert_allclose(view.values(row), expected(group, row))
+    c.restart()
+    c.step()
+    for row in range(group.size):
+        np.testing.assert_allclose(view.values(row), expected(c.groups[0], row))
+
+
+def test_trace_computes_only_new_rows_and_notices_a_rewrite():
+    from gdviz.app.views.gradnorm import GradNormTrace
+
+    grads = np.random.default_rng(0).normal(size=(500, 2))
+    trace = GradNormTrace()
+    for n in (1, 2, 70, 71, 500):
+        np.testing.assert_array_equal(trace.update(grads[:n]), np.hypot(*grads[:n].T))
+    other = grads.copy()
+    other[300:] *= 2  # stepped back to 300, then other steps
+    np.testing.assert_array_equal(trace.update(other), np.hypot(*other.T))
+    np.testing.assert_array_equal(trace.update(grads[:10]), np.hypot(*grads[:10].T))

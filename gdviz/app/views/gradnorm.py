@@ -73,6 +73,36 @@ def run_grad_norms(groups: list) -> list[np.ndarray]:
     return norms
 
 
+class GradNormTrace:
+    """‖∇f‖ along one run, kept up to date by computing only the rows added since.
+
+    A run rewritten (a step back, then other steps) is noticed by its first and last
+    known gradient lengths and computed anew.
+    """
+
+    def __init__(self) -> None:
+        self._norms = np.empty(0)
+        self.count = 0
+
+    def update(self, grads: np.ndarray) -> np.ndarray:
+        """‖∇f‖ of each row of ``grads`` (n, 2), as a view of the kept buffer."""
+        n, count = len(grads), self.count
+        if count and (n < count or not _same_norms(grads[[0, count - 1]],
+                                                   self._norms[[0, count - 1]])):
+            count = 0
+        if n > len(self._norms):
+            grown = np.empty(max(n, 2 * len(self._norms), 64))
+            grown[:count] = self._norms[:count]
+            self._norms = grown
+        self._norms[count:n] = grad_norms(grads[count:n])
+        self.count = n
+        return self._norms[:n]
+
+
+def _same_norms(grads: np.ndarray, norms: np.ndarray) -> bool:
+    return bool(np.array_equal(grad_norms(grads), norms, equal_nan=True))
+
+
 class GradNormView(PanelView):
     """One ‖∇f‖ curve per run in its colour, with a log-scale switch (on by default)."""
 
@@ -117,6 +147,7 @@ class GradNormView(PanelView):
     def _on_runs_reset(self) -> None:
         groups = self.controller.groups
         self.plot.set_runs(style.run_colours(groups) if groups else [])
+        self._traces = [GradNormTrace() for _ in self.plot.curves]
         self._on_refresh()
 
     def _on_refresh(self) -> None:
@@ -141,4 +172,9 @@ class GradNormView(PanelView):
         groups = self.controller.groups
         if not groups or len(self.plot.curves) != sum(g.size for g in groups):
             return
-        self.plot.update_runs(run_grad_norms(groups))
+        norms, traces = [], iter(self._traces)  # only each run's new rows are computed
+        for group in groups:
+            column = group.column("grads")
+            for row in range(group.size):
+                norms.append(next(traces).update(column[: int(group.steps[row]) + 1, row]))
+        self.plot.update_runs(norms)

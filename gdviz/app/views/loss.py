@@ -35,6 +35,88 @@ class LossAxis(pg.AxisItem):
             super().updateAutoSIPrefix()
 
 
+def _same(a: float, b: float) -> bool:
+    return a == b or (a != a and b != b)  # NaN is the same as NaN here
+
+
+class CurveTrace:
+    """One curve's values as taken in so far: what is drawn of them and their range.
+
+    Runs only grow (or are rewritten from a step back or restart, which is noticed), so
+    each update looks at the new values only: the finite range, and the screen columns
+    of :func:`~gdviz.app.views.pixels.column_envelope` (the last, still open, column is
+    redone). The result is the same as computing it all from scratch.
+    """
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.count = 0  # values taken in
+        self.first = self.last = np.nan
+        self.log = False
+        self.lo, self.hi = np.inf, -np.inf  # finite values (> 0 on a log axis)
+        self.raw_lo, self.raw_hi = np.inf, -np.inf  # finite values, whatever the axis
+        self.per_pixel: float | None = None  # of the columns kept (None: none kept)
+        self.drawn_count = -1
+        self.starts = np.empty(0, dtype=np.int64)  # first index of each column
+        self.low = self.high = np.empty(0)
+
+    def track(self, values: np.ndarray, log: bool) -> None:
+        """Take in the values past ``count``; start over if the run was rewritten."""
+        n = len(values)
+        if self.count and (n < self.count or log != self.log
+                           or not _same(float(values[0]), self.first)
+                           or not _same(float(values[self.count - 1]), self.last)):
+            self.reset()
+        self.log = log
+        if n == self.count:
+            return
+        new = np.asarray(values[self.count:], dtype=float)
+        finite = new[np.isfinite(new)]
+        if finite.size:
+            self.raw_lo = min(self.raw_lo, float(finite.min()))
+            self.raw_hi = max(self.raw_hi, float(finite.max()))
+            if log:
+                finite = finite[finite > 0]
+            if finite.size:
+                self.lo = min(self.lo, float(finite.min()))
+                self.hi = max(self.hi, float(finite.max()))
+        self.count, self.first, self.last = n, float(values[0]), float(values[n - 1])
+
+    def drawn(self, values: np.ndarray, per_pixel: float) -> tuple | None:
+        """(x, y) to plot after :meth:`track` (as ``column_envelope``); None: unchanged."""
+        few = not np.isfinite(per_pixel) or per_pixel <= 2
+        if self.drawn_count == self.count and self.per_pixel == (None if few else per_pixel):
+            return None
+        self.drawn_count = self.count
+        values = values[: self.count]
+        if few or not len(values):  # few enough to draw them all (fewer than ~2 per screen column)
+            self.per_pixel = None
+            return column_envelope(self._shown(values), per_pixel)
+        if self.per_pixel != per_pixel:  # other columns: all of them anew
+            self.per_pixel = per_pixel
+            self.starts, self.low, self.high = np.empty(0, dtype=np.int64), np.empty(0), \
+                np.empty(0)
+        keep = max(len(self.starts) - 1, 0)  # the last column may have grown: redo it
+        begin = int(self.starts[keep]) if len(self.starts) else 0
+        new = self._shown(values[begin:])
+        columns = np.floor(np.arange(begin, len(values), dtype=float) / per_pixel)
+        starts = np.flatnonzero(np.r_[True, columns[1:] != columns[:-1]])
+        clean = np.where(np.isfinite(new), new, np.nan)
+        with np.errstate(all="ignore"):
+            low = np.fmin.reduceat(clean, starts)
+            high = np.fmax.reduceat(clean, starts)
+        self.starts = np.concatenate([self.starts[:keep], begin + starts])
+        self.low = np.concatenate([self.low[:keep], low])
+        self.high = np.concatenate([self.high[:keep], high])
+        x = self.starts.astype(float)
+        return np.repeat(x, 2), np.column_stack([self.low, self.high]).ravel()
+
+    def _shown(self, values: np.ndarray) -> np.ndarray:
+        return np.where(values > 0, values, np.nan) if self.log else values
+
+
 class LossView(pg.PlotWidget):
     """f along each run; log scale on request (values ≤ 0 are then left out)."""
 
@@ -80,7 +162,7 @@ class LossView(pg.PlotWidget):
             if index < len(colours):
                 curve.setPen(pg.mkPen(colours[index], width=2.5))
             curve.setData([], [])
-            curve.drawn_key = None
+            curve.trace = CurveTrace()
             curve.setVisible(index < len(colours))
         self.curves = self._pool[: len(colours)]
 
@@ -94,38 +176,44 @@ class LossView(pg.PlotWidget):
         if index < len(self.curves):
             self.curves[index].setVisible(visible)
 
+    def track(self, values: list[np.ndarray]) -> None:
+        """Take in the values added to each curve since the last call (no drawing)."""
+        for curve, run_values in zip(self.curves, values, strict=True):
+            curve.trace.track(run_values, self.log_scale)
+
+    def raw_range(self) -> tuple[float, float]:
+        """The lowest and highest finite value tracked over all curves (log axis or not)."""
+        traces = [curve.trace for curve in self.curves]
+        return (min((t.raw_lo for t in traces), default=np.inf),
+                max((t.raw_hi for t in traces), default=-np.inf))
+
     @guarded("the loss plot")
     def update_runs(self, losses: list[np.ndarray]) -> None:
-        """Redraw the curves; the axes move only when the data leaves them (cheap frames)."""
-        shown = []
-        for curve, values in zip(self.curves, losses, strict=True):
-            if self.log_scale:
-                values = np.where(values > 0, values, np.nan)
-            if curve.isVisible():
-                shown.append(values)
-        self._fit_range(shown)
+        """Redraw the curves; the axes move only when the data leaves them (cheap frames).
+
+        Each frame costs the same however long the runs are: only the values added since
+        the last frame are looked at (a run rewritten by a step back or a restart is
+        taken in anew), and a curve is drawn one column per screen pixel.
+        """
+        self.track(losses)
+        self._fit_range([curve.trace for curve in self.curves if curve.isVisible()])
         pixel = self.getPlotItem().getViewBox().viewPixelSize()
         for curve, values in zip(self.curves, losses, strict=True):
-            key = (len(values), float(values[-1]) if len(values) else 0.0, pixel, self.log_scale)
-            if getattr(curve, "drawn_key", None) == key:
-                continue  # a stopped run: its curve is already drawn
-            curve.drawn_key = key
-            if self.log_scale:
-                values = np.where(values > 0, values, np.nan)
-            curve.setData(*column_envelope(values, pixel[0]), connect="finite")
+            drawn = curve.trace.drawn(values, pixel[0])
+            if drawn is not None:  # else unchanged (a stopped run): already drawn
+                curve.setData(*drawn, connect="finite")
 
-    def _fit_range(self, shown: list[np.ndarray]) -> None:
-        longest = max((len(v) for v in shown), default=1)
-        finite = [v[np.isfinite(v)] for v in shown]
-        finite = [v for v in finite if v.size]
+    def _fit_range(self, shown: list[CurveTrace]) -> None:
+        longest = max((t.count for t in shown), default=1)
+        finite = [t for t in shown if t.lo <= t.hi]
         box = self.getPlotItem().getViewBox()
         (x0, x1), (y0, y1) = box.viewRange()
         if longest - 1 > x1 or x1 > 4 * max(10, longest):
             box.setXRange(0, 2 ** np.ceil(np.log2(max(10, longest))), padding=0.02)
         if not finite:
             return
-        lo = min(float(v.min()) for v in finite)
-        hi = max(float(v.max()) for v in finite)
+        lo = min(t.lo for t in finite)
+        hi = max(t.hi for t in finite)
         if self.log_scale:
             lo, hi = np.log10(lo), np.log10(hi)
         span = max(hi - lo, 1e-12 * max(1.0, abs(hi)))
@@ -143,19 +231,20 @@ TITLE = "<b>Loss</b> f(x<sub>t</sub>) against step t"
 WIDE_RANGE = 1e6  # f spanning more than this factor is read on a log axis
 
 
-def divergence_note(groups, losses: list[np.ndarray]) -> tuple[bool | None, str]:
+def divergence_note(groups, lo: float, hi: float) -> tuple[bool | None, str]:
     """Whether a diverged run asks for a log axis (True), cannot have one (False), or None.
 
+    ``lo`` and ``hi`` are the lowest and highest finite f of all runs (inf, -inf: none).
     The second value explains it in words for the loss plot's title.
     """
     diverged = any((g.status == DIVERGED).any() for g in groups)
     if not diverged:
         return None, ""
-    finite = [v[np.isfinite(v)] for v in losses]
-    finite = np.concatenate([v for v in finite if v.size] or [np.zeros(1)])
-    if finite.min() > 0 and finite.max() / finite.min() > WIDE_RANGE:
+    if lo > hi:  # no finite value at all
+        lo = hi = 0.0
+    if lo > 0 and hi / lo > WIDE_RANGE:
         return True, "a run diverged: f is shown on a log axis"
-    if finite.min() <= 0:
+    if lo <= 0:
         return False, "a run diverged: f falls without bound, so a log axis cannot show it"
     return None, ""
 
@@ -222,7 +311,8 @@ class LossPanel(PanelView):
         if not groups or len(self.plot.curves) != sum(g.size for g in groups):
             return
         losses = [g.losses(row) for g in groups for row in range(g.size)]
-        wants_log, note = divergence_note(groups, losses)
+        self.plot.track(losses)  # the new values only: each refresh costs the same
+        wants_log, note = divergence_note(groups, *self.plot.raw_range())
         if wants_log and not self.log_check.isChecked():
             self._auto_log = True
             self.log_check.setChecked(True)  # redraws through _on_log_scale

@@ -227,8 +227,9 @@ class RunsLayer(pg.GraphicsObject):
     def _draw_starts(self, painter: QPainter, affine: Affine) -> None:
         painter.setPen(START_PEN)
         half = START_SIZE / 2
-        for index in self._shown():
-            x, y = to_device(self._starts[index: index + 1], affine)[0]
+        shown = self._shown()
+        centres = to_device(self._starts[shown], affine).tolist() if shown else []
+        for index, (x, y) in zip(shown, centres, strict=True):  # mapped all at once
             if abs(x) < COORDINATE_LIMIT and abs(y) < COORDINATE_LIMIT:
                 painter.setBrush(QBrush(self._colours[index]))
                 painter.drawRect(QRectF(x - half, y - half, START_SIZE, START_SIZE))
@@ -236,14 +237,15 @@ class RunsLayer(pg.GraphicsObject):
     def _draw_arrows(self, painter: QPainter, affine: Affine) -> None:
         """Each kind of arrow, outlined in dark so it reads on any colour of the map."""
         painter.setBrush(Qt.BrushStyle.NoBrush)
+        shown = self._shown()
         for kind in ARROW_KINDS:
-            for index in self._shown():
+            for index in shown:
                 lines = self._arrows[kind][index]
                 if len(lines):
-                    points = to_device(lines, affine)
+                    strokes = line_strokes(to_device(lines, affine))  # once for both pens
                     for pen in (ARROW_OUTLINES[kind], self._arrow_pens[kind][index]):
                         painter.setPen(pen)
-                        draw_lines(painter, points)
+                        draw_strokes(painter, strokes)
 
 
 def drop_same_pixel(points: np.ndarray, before: np.ndarray | None = None) -> np.ndarray:
@@ -265,6 +267,14 @@ def drop_same_pixel(points: np.ndarray, before: np.ndarray | None = None) -> np.
 
 def draw_lines(painter: QPainter, points: np.ndarray) -> None:
     """Stroke a polyline whose NaN rows separate pieces, clipping far-off coordinates."""
+    draw_strokes(painter, line_strokes(points))
+
+
+def line_strokes(points: np.ndarray) -> list:
+    """What :func:`draw_lines` strokes for ``points``: polygons and lists of lines.
+
+    Made once, they can be stroked with several pens (an outline, then the colour).
+    """
     finite = np.isfinite(points).all(1)
     if finite.all():
         pieces = [points]
@@ -272,14 +282,25 @@ def draw_lines(painter: QPainter, points: np.ndarray) -> None:
         breaks = np.flatnonzero(~finite)
         pieces = [piece for piece in np.split(points, breaks) if len(piece)]
         pieces = [piece[1:] if not np.isfinite(piece[0]).all() else piece for piece in pieces]
+    strokes: list = []
     for piece in pieces:
         if len(piece) < 2:
             continue
         if (np.abs(piece) < COORDINATE_LIMIT).all():
-            painter.drawPolyline(polygon(piece))
+            strokes.append(polygon(piece))
         else:
             segments = clip_segments(piece, COORDINATE_LIMIT)
-            painter.drawLines([QLineF(*row) for row in segments.tolist()])
+            strokes.append([QLineF(*row) for row in segments.tolist()])
+    return strokes
+
+
+def draw_strokes(painter: QPainter, strokes: list) -> None:
+    """Stroke what :func:`line_strokes` made with the painter's pen."""
+    for stroke in strokes:
+        if isinstance(stroke, list):
+            painter.drawLines(stroke)
+        else:
+            painter.drawPolyline(stroke)
 
 
 def draw_path(painter: QPainter, points: np.ndarray, pen: QPen, markers: bool,
