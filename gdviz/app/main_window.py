@@ -11,7 +11,6 @@ import html
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from gdviz.app import window_settings
+from gdviz.app.function_row import FunctionRow
 from gdviz.app.map_runs import MapRuns
 from gdviz.app.menus import WindowMenus
 from gdviz.app.steering import StartDragging
@@ -105,13 +105,7 @@ class MainWindow(QMainWindow):
 
     # -- construction ------------------------------------------------------------------
     def _build_layout(self) -> None:
-        self.function_row = QWidget(objectName="functionRow")
-        top = QHBoxLayout(self.function_row)
-        top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(QLabel("<b>f(x, y) =</b>"))
-        top.addWidget(self.function_edit, 1)
-        top.addWidget(QLabel("Preset"))
-        top.addWidget(self.preset_combo)
+        self.function_row = FunctionRow(self.function_edit, self.preset_combo)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 6, 4, 4)

@@ -1,0 +1,37 @@
+"""At 1280×720 and lecture text sizes, light and dark: what a projector must show."""
+
+import pytest
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication
+
+from gdviz.app.function_row import MIN_CHARS
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("points", [16, 18])  # 20 and 24 pt: not yet (see README)
+def test_function_box_and_status_at_lecture_sizes(qtbot, window, points, theme):
+    window.menus.set_theme(theme)
+    window.menus.set_text_size(points)
+    window.resize(1280, 720)
+    window.controls.set_race_selection(["gd", "momentum", "adam", "rmsprop"])  # 12 runs
+    window.controller.step(5)
+    qtbot.waitUntil(lambda: window.width() == 1280 and window.height() == 720)
+    window.views.refresh_now()
+    QApplication.processEvents()
+
+    edit = window.function_edit
+    metrics = QFontMetrics(edit.font())
+    assert edit.fontInfo().pointSize() == points
+    assert edit.width() >= metrics.averageCharWidth() * MIN_CHARS, (edit.width(), points)
+
+    status = window.views.view("statusView")
+    lines = status.label.text().split("<br>")
+    assert len(lines) == 9  # 8 runs listed, one line each, and "… and 4 more runs"
+    assert status.scroll.viewport().height() >= status.lines_height(4)  # ≥ 4 in sight
+    one_line = status.lines_height(1)
+    assert status.label.sizeHint().height() <= 9 * one_line + 4  # no line wrapped
+    for line in lines:  # each fits the width it is shown in
+        assert QFontMetrics(status.label.font()).horizontalAdvance(
+            line.replace("<b>", "").replace("</b>", "")) > 0
+
+    assert window.minimumSizeHint().height() <= 720
