@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gdviz.app.views.reflow import ReflowGrid, cell
 from gdviz.core.optimizers import OPTIMIZERS, HyperParam
 
 # Race check boxes sit three to a row: long titles get a short form there.
@@ -108,7 +109,7 @@ class ControlsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        layout.addLayout(self._build_buttons())
+        layout.addWidget(self._build_buttons())
         layout.addLayout(self._build_rates())
         self.tabs = QTabWidget(objectName="settingsTabs")
         self.tabs.setDocumentMode(True)
@@ -117,19 +118,16 @@ class ControlsPanel(QWidget):
         self.tabs.addTab(self._build_race_tab(), "Race")
         self.show_hyperparams(self.optimizer_combo.currentData())
 
-    def _build_buttons(self) -> QHBoxLayout:
-        """Play, step, back and reset."""
-        buttons = QHBoxLayout()
+    def _build_buttons(self) -> ReflowGrid:
+        """Play, step, back and reset (two to a row when the panel is narrow)."""
         self.play_button = self._button("playButton", "▶ Play", "Space", "Start or pause")
         self.step_button = self._button("stepButton", "Step ›", "Right", "Take one step")
         self.step_back_button = self._button("stepBackButton", "‹ Back", "Left",
                                              "Undo the last step of every run")
         self.reset_button = self._button("resetButton", "⟲ Reset", "R",
                                          "Back to the start point")
-        for button in (self.play_button, self.step_button, self.step_back_button,
-                       self.reset_button):
-            buttons.addWidget(button)
-        return buttons
+        return ReflowGrid([self.play_button, self.step_button, self.step_back_button,
+                           self.reset_button], 4, name="buttonsRow")
 
 
     def _build_rates(self) -> QHBoxLayout:
@@ -163,7 +161,6 @@ class ControlsPanel(QWidget):
         method_layout = QVBoxLayout(method_tab)
         method_layout.setContentsMargins(2, 4, 2, 2)
         method_layout.setSpacing(4)
-        top = QHBoxLayout()
         self.optimizer_combo = QComboBox(objectName="optimizerCombo")
         for opt in OPTIMIZERS.values():
             self.optimizer_combo.addItem(opt.title, opt.name)
@@ -175,27 +172,24 @@ class ControlsPanel(QWidget):
         self.max_steps_spin.setKeyboardTracking(False)
         self.max_steps_spin.setToolTip("A run stops after this many steps")
         self.max_steps_spin.valueChanged.connect(self.sigMaxSteps.emit)
-        top.addWidget(QLabel("Method"))
-        top.addWidget(self.optimizer_combo, 1)
-        top.addWidget(QLabel("Step limit"))
-        top.addWidget(self.max_steps_spin)
-        method_layout.addLayout(top)
+        method_layout.addWidget(ReflowGrid(
+            [cell(QLabel("Method"), self.optimizer_combo, stretch=1),
+             cell(QLabel("Step limit"), self.max_steps_spin)], 2, name="methodRow"))
         self.hyper_panel = QWidget(objectName="hyperPanel")
         self.hyper_grid = QGridLayout(self.hyper_panel)
         self.hyper_grid.setContentsMargins(0, 0, 0, 0)
         self.hyper_grid.setVerticalSpacing(2)
         self.hyper_spins: dict[str, QDoubleSpinBox] = {}
         method_layout.addWidget(self.hyper_panel)
-        method_layout.addLayout(self._build_arrow_checks())
-        method_layout.addLayout(self._build_schedule_row())
+        method_layout.addWidget(self._build_arrow_checks())
+        method_layout.addWidget(self._build_schedule_row())
         method_layout.addStretch(1)
         return method_tab
 
 
-    def _build_arrow_checks(self) -> QHBoxLayout:
+    def _build_arrow_checks(self) -> ReflowGrid:
         """Which arrows the map draws."""
-        arrows = QHBoxLayout()
-        arrows.addWidget(QLabel("Show:"))
+        arrows: list[QWidget] = [QLabel("Show:")]
         for name, text, signal, tip in (
             ("showGradientCheck", "∇f", self.sigShowGradient, "the gradient's direction"),
             ("showStepCheck", "next step", self.sigShowStep, "the step about to be taken"),
@@ -207,13 +201,11 @@ class ControlsPanel(QWidget):
             check = QCheckBox(text, objectName=name, checked=True)
             check.setToolTip(f"Draw {tip}")
             check.toggled.connect(signal.emit)
-            arrows.addWidget(check)
-        arrows.addStretch(1)
-        return arrows
+            arrows.append(check)
+        return ReflowGrid(arrows, len(arrows), name="arrowsRow")
 
-    def _build_schedule_row(self) -> QHBoxLayout:
+    def _build_schedule_row(self) -> ReflowGrid:
         """The learning-rate schedule and the gradient noise."""
-        extras = QHBoxLayout()
         self.schedule_combo = QComboBox(objectName="scheduleCombo")
         self.schedule_combo.setEditable(True)
         self.schedule_combo.addItems(SCHEDULE_EXAMPLES)
@@ -232,21 +224,19 @@ class ControlsPanel(QWidget):
         self.noise_spin.setToolTip("σ of Gaussian noise added to every gradient "
                                    "(stochastic-gradient emulation; seeded, reproducible)")
         self.noise_spin.valueChanged.connect(self.sigNoise.emit)
-        extras.addWidget(QLabel("Schedule"))
-        extras.addWidget(self.schedule_combo, 1)
-        extras.addWidget(QLabel("Noise σ"))
-        extras.addWidget(self.noise_spin)
-        return extras
+        return ReflowGrid([cell(QLabel("Schedule"), self.schedule_combo, stretch=1),
+                           cell(QLabel("Noise σ"), self.noise_spin)], 2, name="scheduleRow")
 
     def _build_race_tab(self) -> QWidget:
-        """A check box and an η per method, three to a row."""
+        """A check box and an η per method, three to a row (fewer when narrow)."""
         race_tab = QWidget(objectName="raceTab")
-        race_layout = QGridLayout(race_tab)
+        race_layout = QVBoxLayout(race_tab)
         race_layout.setContentsMargins(2, 4, 2, 2)
-        race_layout.setVerticalSpacing(2)
+        race_layout.setSpacing(2)
+        pairs = []
         self.race_checks: dict[str, QCheckBox] = {}
         self.race_lr_spins: dict[str, LogSpinBox] = {}
-        for i, opt in enumerate(OPTIMIZERS.values()):
+        for opt in OPTIMIZERS.values():
             check = QCheckBox(SHORT_TITLES.get(opt.name, opt.title))
             check.setObjectName(f"race_{opt.name}")
             check.setToolTip(opt.title)
@@ -257,16 +247,15 @@ class ControlsPanel(QWidget):
             spin.setEnabled(False)
             spin.valueChanged.connect(lambda v, n=opt.name: self.sigRaceLr.emit(n, v))
             check.toggled.connect(spin.setEnabled)
-            race_layout.addWidget(check, i // 3, 2 * (i % 3))
-            race_layout.addWidget(spin, i // 3, 2 * (i % 3) + 1)
+            pairs.append(cell(check, spin, stretch=0))
             self.race_checks[opt.name] = check
             self.race_lr_spins[opt.name] = spin
-        for column in (0, 2, 4):
-            race_layout.setColumnStretch(column, 1)
+        race_layout.addWidget(ReflowGrid(pairs, 3, name="raceGrid"))
         hint = QLabel("Tick several, then click the map: all start from that point, each "
                       "with its own η.")
         hint.setWordWrap(True)
-        race_layout.addWidget(hint, len(OPTIMIZERS) // 3 + 1, 0, 1, 6)
+        race_layout.addWidget(hint)
+        race_layout.addStretch(1)
         return race_tab
 
     def _button(self, name: str, text: str, shortcut: str, tip: str) -> QPushButton:
