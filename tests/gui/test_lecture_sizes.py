@@ -2,7 +2,7 @@
 
 import pytest
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QScrollArea
 
 from gdviz.app.function_row import MIN_CHARS
 
@@ -34,4 +34,6 @@ def test_function_box_and_status_at_lecture_sizes(qtbot, window, points, theme):
         assert QFontMetrics(status.label.font()).horizontalAdvance(
             line.replace("<b>", "").replace("</b>", "")) > 0
 
+    for scroll in window.findChildren(QScrollArea):  # forms reflow: nothing scrolls sideways
+        assert not scroll.horizontalScrollBar().isVisible(), scroll.objectName()
     assert window.minimumSizeHint().height() <= 720
