@@ -81,13 +81,21 @@ def snapshot(session: Any, group: Any, row: int = 0) -> StepSnapshot:
         runs=sum(g.size for g in session.groups))
 
 
-def stage_captions(s: StepSnapshot, gradient_scale: float = 1.0) -> list[str]:
-    """The three stages in words, as rich text."""
+def drawn_scale(scale: float) -> str:
+    """Why an arrow on the map is not drawn at its true length, or "" if it is."""
+    if scale < 1:
+        return f" <i>(On the map its arrow is drawn {scale:.2g}× as long, to fit.)</i>"
+    if scale > 1:
+        return f" <i>(On the map its arrow is drawn {scale:.2g}× as long, to be seen.)</i>"
+    return ""
+
+
+def stage_captions(s: StepSnapshot, gradient_scale: float = 1.0,
+                   step_scale: float = 1.0) -> list[str]:
+    """The three stages in words, as rich text; the scales of the map's arrows stated."""
     first = (f"<b>1.</b> At x<sub>t</sub> = {vec(s.point)} the gradient is "
              f"∇f = {vec(s.grad)}: it points uphill, the way f grows fastest.")
-    if gradient_scale < 1:
-        first += (f" <i>(On the map its arrow is drawn {gradient_scale:.2g}× as long, to fit.)"
-                  "</i>")
+    first += drawn_scale(gradient_scale)
     gd_step = -s.lr * s.grad
     if s.optimizer == "gd":
         second = (f"<b>2.</b> Scale it by −η = {num(-s.lr)}: the step is "
@@ -105,6 +113,7 @@ def stage_captions(s: StepSnapshot, gradient_scale: float = 1.0) -> list[str]:
                       f"Its step is Δx = {vec(s.delta)}.")
     if s.note:
         second += f" <i>({html.escape(s.note)})</i>"
+    second += drawn_scale(step_scale)
     change = s.next_value - s.value
     how = (f"down by {num(-change)}" if change < 0 else
            f"up by {num(change)}: the step was too large" if change > 0 else "unchanged")

@@ -176,3 +176,20 @@ def test_arrow_strokes_split_at_nan_rows_and_clip_far_points():
 
 def pg_points(polygon):
     return np.array([[p.x(), p.y()] for p in polygon])
+
+
+def test_a_tiny_step_still_gets_an_arrow_that_can_be_seen(qtbot, window):
+    from gdviz.app.views.contour import MIN_STEP_LENGTH
+
+    type_function(qtbot, window, "x^2 + 3y^2")
+    wait_ready(qtbot, window, "x^2 + 3y^2")
+    window.controller.set_start(0.001, 0.001)  # the step is ~1e-4 long: a dot at true size
+    qtbot.waitUntil(lambda: len(window.contour.layer.arrows("step")) == 1
+                    and len(window.contour.layer.arrows("step")[0]) > 0)
+    shaft = window.contour.layer.arrows("step")[0][:2]
+    (x0, x1), _ = window.contour.getPlotItem().getViewBox().viewRange()
+    length = np.hypot(*(shaft[1] - shaft[0]))
+    np.testing.assert_allclose(length, MIN_STEP_LENGTH * (x1 - x0), rtol=1e-6)
+    group = window.controller.groups[0]
+    direction = group.proposed_step()[0][0] - [0.001, 0.001]
+    np.testing.assert_allclose((shaft[1] - shaft[0]) / length, direction / np.hypot(*direction))

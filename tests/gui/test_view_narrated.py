@@ -104,7 +104,8 @@ def test_the_key_advances_a_stage_and_follows_the_step_button(qtbot, window, nar
     qtbot.mouseClick(window.findChild(QPushButton, "stepButton"), Qt.MouseButton.LeftButton)
     assert view.stage == 1 and view.snap.step == 1
     np.testing.assert_allclose(view.snap.point, [0.8, 0.4])
-    np.testing.assert_allclose(view.step_arrow.tip(), [0.64, 0.16])  # 0.8 − 0.16, 0.4 − 0.24
+    delta = np.array([0.64, 0.16]) - [0.8, 0.4]  # the true step: −0.16, −0.24
+    np.testing.assert_allclose(view.step_arrow.tip(), [0.8, 0.4] + view.step_scale * delta)
 
 
 def test_other_methods_say_their_step_is_not_minus_eta_grad(qtbot, window, narrated):
@@ -116,7 +117,9 @@ def test_other_methods_say_their_step_is_not_minus_eta_grad(qtbot, window, narra
     second = captions(view)[1]
     assert "Adam" in second and "not simply −η∇f" in second
     proposed, _ = group.proposed_step()
-    np.testing.assert_allclose(view.step_arrow.tip(), proposed[0])
+    np.testing.assert_allclose(view.step_arrow.tip(),
+                               [1, 1] + view.step_scale * (proposed[0] - [1, 1]))
+    assert view.step_scale == 1 or "to be seen" in second
     click_next(qtbot, view)
     click_next(qtbot, view)
     np.testing.assert_allclose(group.points[0], proposed[0])
@@ -137,3 +140,20 @@ def test_toggling_off_removes_the_map_items(qtbot, window, narrated):
     toggle(window)  # back on: items return, the narration follows the step taken meanwhile
     assert all(item in window.contour.getPlotItem().items for item in view.map_items)
     assert view.snap.step == 1 and view.stage == 1
+
+
+def test_a_tiny_gradient_and_step_are_drawn_long_enough_to_see(qtbot, window, narrated):
+    view = narrated
+    window.controller.set_start(0.01, 0.005)  # on the bowl: ∇f = (0.02, 0.03), step 0.1 of it
+    qtbot.waitUntil(lambda: view.snap is not None and np.allclose(view.snap.point, [0.01, 0.005]))
+    (x0, x1), (y0, y1) = window.contour.getPlotItem().getViewBox().viewRange()
+    shortest = 0.05 * min(x1 - x0, y1 - y0)
+    click_next(qtbot, view)  # the step's arrow too
+    for arrow, vector, scale in ((view.gradient_arrow, view.snap.grad, view.gradient_scale),
+                                 (view.step_arrow, view.snap.delta, view.step_scale)):
+        drawn = np.hypot(*(arrow.tip() - view.snap.point))
+        assert drawn >= shortest and scale > 1
+        np.testing.assert_allclose(drawn, scale * np.hypot(*vector))
+    first, second = captions(view)[:2]
+    assert f"drawn {view.gradient_scale:.2g}× as long, to be seen" in first
+    assert f"drawn {view.step_scale:.2g}× as long, to be seen" in second

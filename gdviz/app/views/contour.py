@@ -17,7 +17,16 @@ ARROW_HEAD = 0.035  # arrow head length as a fraction of the view's width
 GRADIENT_LENGTH = 0.12  # the ∇f arrow's length as a fraction of the view's width
 GLYPH_SIZE = 0.04  # the adaptive-η ellipse's larger radius, as a fraction of view width
 NO_LINES = np.empty((0, 2))
+MIN_STEP_LENGTH = 0.04  # a shorter step's arrow is drawn this fraction of the view long
 MIN_GRADIENT = 1e-12  # below this ‖∇f‖ the arrow's direction is rounding noise: not drawn
+
+
+def visible_scale(vector: np.ndarray, shortest: float) -> float:
+    """1, or the factor that draws ``vector`` ``shortest`` long when it is shorter."""
+    length = float(np.hypot(*vector))
+    if not np.isfinite(length) or length == 0 or length >= shortest:
+        return 1.0
+    return shortest / length
 
 
 def arrow_lines(tails: np.ndarray, tips: np.ndarray, head: float) -> np.ndarray:
@@ -262,10 +271,12 @@ class ContourView(pg.PlotWidget):
                 tip = here + GRADIENT_LENGTH * width * frame.grad / norm
                 gradient = arrow_lines(here, tip, head)
                 gradient_tips.append(tip[0])
-            if show and self.show_step:
-                step = arrow_lines(here, frame.next_point[None], head)
+            if show and self.show_step:  # a tiny step still shows where it goes
+                delta = frame.next_point - here[0]
+                tip = here[0] + visible_scale(delta, MIN_STEP_LENGTH * width) * delta
+                step = arrow_lines(here, tip[None], head)
                 if len(step):
-                    step_tips.append(frame.next_point)
+                    step_tips.append(tip)
             if show and self.show_momentum and frame.momentum is not None:
                 momentum = arrow_lines(here, here + frame.momentum[None], head)
             ratio = frame.adaptive

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from gdviz.app import style
 from gdviz.app.crash import guarded
 from gdviz.app.views.base import PanelView, ViewContext
-from gdviz.app.views.contour import ARROW_HEAD, arrow_lines
+from gdviz.app.views.contour import ARROW_HEAD, arrow_lines, visible_scale
 from gdviz.core.narration import StepSnapshot, num, snapshot, stage_captions, unit
 from gdviz.core.optimizers import get_optimizer
 
@@ -71,7 +71,8 @@ class NarratedStepView(PanelView):
         super().__init__(context, parent)
         self.stage = 1
         self.snap: StepSnapshot | None = None
-        self.gradient_scale = 1.0
+        self.gradient_scale = 1.0  # the ∇f arrow is drawn this many times its true length
+        self.step_scale = 1.0  # and the step's arrow this many times
         self.theme = context.theme
         self._label_points = self.font().pointSize()
         self._drawn: tuple | None = None  # what the panel and the map items show
@@ -243,9 +244,10 @@ class NarratedStepView(PanelView):
             head += f"<br><i>{html.escape(s.message)}</i>"
         self.header.setText(head)
         self.gradient_scale = self._gradient_scale(s.point, s.grad)
+        self.step_scale = visible_scale(s.delta, MIN_GRADIENT_LENGTH * min(self._view_size()))
         muted = MUTED[self.theme]
-        for index, (label, text) in enumerate(
-                zip(self.stage_labels, stage_captions(s, self.gradient_scale), strict=True)):
+        captions = stage_captions(s, self.gradient_scale, self.step_scale)
+        for index, (label, text) in enumerate(zip(self.stage_labels, captions, strict=True)):
             label.setVisible(index < self.stage)
             current = index == self.stage - 1
             label.setText(text)
@@ -273,7 +275,8 @@ class NarratedStepView(PanelView):
         return float(x1 - x0), float(y1 - y0)
 
     def _gradient_scale(self, point: np.ndarray, grad: np.ndarray) -> float:
-        """1, or less when the true ∇f arrow would be long or leave the map's view."""
+        """1, or less when the true ∇f arrow would be long or leave the map's view, or
+        more when it would be too short to see (its caption states the scale)."""
         norm = float(np.hypot(*grad))
         if not np.isfinite(norm) or norm == 0:
             return 1.0
@@ -288,7 +291,7 @@ class NarratedStepView(PanelView):
             elif d < 0:
                 longest = min(longest, (lo + inset - p) / d)
         longest = max(longest, MIN_GRADIENT_LENGTH * short)  # a point at the edge
-        return min(1.0, longest / norm)
+        return min(max(1.0, MIN_GRADIENT_LENGTH * short / norm), longest / norm)  # seen
 
     def _draw_map(self) -> None:
         s = self.snap
@@ -297,7 +300,7 @@ class NarratedStepView(PanelView):
         head = ARROW_HEAD * self._view_size()[0]
         if on:
             self.gradient_arrow.set(s.point, s.point + self.gradient_scale * s.grad, head)
-            self.step_arrow.set(s.point, s.next_point, head)
+            self.step_arrow.set(s.point, s.point + self.step_scale * s.delta, head)
             shown = [s.point, s.next_point] if stage >= 3 else [s.point]
             colours = ["#000000", style.run_colour(0)][: len(shown)]
             self.points.setData(pos=np.array(shown), brush=[pg.mkBrush(c) for c in colours])
@@ -322,7 +325,7 @@ class NarratedStepView(PanelView):
         side = np.array([-along[1], along[0]])  # perpendicular to ∇f
         places = {"point": ("x<sub>t</sub>", s.point, side),
                   "gradient": ("∇f", gradient_tip, along),
-                  "step": (step_name, (s.point + s.next_point) / 2, -side),
+                  "step": (step_name, s.point + self.step_scale * s.delta / 2, -side),
                   "new": ("x<sub>t+1</sub>", s.next_point, unit(s.delta))}
         for name, (text, where, direction) in places.items():
             label = self.labels[name]
