@@ -77,3 +77,18 @@ def test_toggling_off_hides_and_stops(qtbot, window):
     window.controller.step(2)
     np.testing.assert_array_equal(layer.centres, centres)  # no work while hidden
     assert not any(item.isVisible() for item in layer.items)
+
+
+def test_its_label_stays_inside_the_map_near_an_edge(qtbot, window):
+    window.menus.set_text_size(18)
+    window.resize(1280, 720)
+    type_function(qtbot, window, "(x-3)^2 + y^2")  # near the right edge, pointing right
+    wait_ready(qtbot, window, "(x-3)^2 + y^2")
+    box = window.contour.getPlotItem().getViewBox()
+    (x0, x1), (y0, y1) = box.viewRange()
+    window.controller.set_start(x0 + 0.9 * (x1 - x0), (y0 + y1) / 2)
+    layer = show_wheel(window)
+    qtbot.waitUntil(lambda: layer.label.isVisible())
+    label = layer.label.mapRectToScene(layer.label.boundingRect())
+    inside = box.mapRectToScene(box.boundingRect())
+    assert inside.contains(label), (label, inside)  # not cut by the edge or the colour bar

@@ -85,3 +85,23 @@ def clip_lines(lines: np.ndarray, limit: float) -> np.ndarray:
         start = a[keep] + t0[keep, None] * d[keep]
         end = a[keep] + t1[keep, None] * d[keep]
     return np.column_stack([start, end])
+
+
+def inside_view(pos: tuple[float, float], anchor: tuple[float, float], size_px: tuple[float, float],
+                view: tuple[tuple[float, float], tuple[float, float]],
+                per_pixel: tuple[float, float], margin_px: float = 4.0) -> tuple[float, float]:
+    """Where to put a label (pyqtgraph TextItem: ``anchor`` (0, 0) = its top left at
+    ``pos``) so that all of it, ``size_px`` large, lies inside ``view`` (data ranges,
+    y up) with ``per_pixel`` data units per pixel: moved in, never cut at the edge."""
+    (x0, x1), (y0, y1) = view
+    moved = []
+    for axis, (lo, hi) in enumerate(((x0, x1), (y0, y1))):
+        extent = size_px[axis] * per_pixel[axis]
+        margin = margin_px * per_pixel[axis]
+        # x grows to the right from the anchor; on screen y grows down, in data y up
+        first = pos[axis] - anchor[axis] * extent if axis == 0 else \
+            pos[axis] - (1 - anchor[axis]) * extent
+        room = (hi - lo) - extent - 2 * margin
+        shift = 0.0 if room < 0 else min(max(first, lo + margin), hi - margin - extent) - first
+        moved.append(pos[axis] + shift)
+    return moved[0], moved[1]

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from gdviz.app.views.base import ViewContext
 from gdviz.app.views.field import LiveLayer, layer_guarded, runs_now, visible_range
+from gdviz.app.views.pixels import inside_view
 from gdviz.core.field import (
     MIN_NORM,
     arrow_polyline,
@@ -172,6 +173,11 @@ class DirectionWheelLayer(LiveLayer):
             self._html = html
             self.label.setHtml(html)
         # the label leans away from the point, on the side the arrow points to
-        self.label.setAnchor(((1 - unit[0]) / 2, (1 + unit[1]) / 2))
-        self.label.setPos(float(tip[0]), float(tip[1]))
+        anchor = ((1 - unit[0]) / 2, (1 + unit[1]) / 2)
+        self.label.setAnchor(anchor)
+        box = self.context.contour.getPlotItem().getViewBox()
+        rect = self.label.boundingRect()  # in pixels: the label ignores the zoom
+        self.label.setPos(*inside_view((float(tip[0]), float(tip[1])), anchor,
+                                       (rect.width(), rect.height()), box.viewRange(),
+                                       box.viewPixelSize()))  # never cut at the map's edge
         self.label.setVisible(self.active)
