@@ -82,6 +82,8 @@ class ViewManager(QObject):
         self.specs = {spec.name: spec for spec in specs}
         self.views: dict[str, Any] = {}  # built views, by name
         self.docks: dict[str, QDockWidget] = {}
+        self._moving = False  # a dock is being moved by the manager itself
+        self._shared_at = (0, 0)  # room and height asked when maths and controls became tabs
         self.actions: dict[str, QAction] = {}
         self._placed: set[str] = set()  # docks placed by a restored layout or a first show
         self.toolbar = QToolBar("Views", window, objectName="viewsToolBar")
@@ -226,11 +228,53 @@ class ViewManager(QObject):
             dock.layout().invalidate()
         self.window.resizeDocks(docks, [d.sizeHint().height() for d in docks],
                                 Qt.Orientation.Vertical)
+        QTimer.singleShot(0, self._share_place)  # once the docks have their new heights
         wide = [d for d in docks if isinstance(d.widget(), ScrolledView)]
         if wide:  # the map keeps at least half of the window
             widths = [max(d.width(), min(d.sizeHint().width(), self.window.width() // 2))
                       for d in wide]  # wider if need be, never narrower
             self.window.resizeDocks(wide, widths, Qt.Orientation.Horizontal)
+
+    def _share_place(self) -> None:
+        """When the maths panel beside the map cannot have the height its formulas need
+        (a lecture text size at 1280×720), the controls step behind it (tabs, the maths
+        in front; keys still work); when the window has room for both again, they part."""
+        maths, controls = self.docks.get("mathsView"), self.docks.get("controlsView")
+        if maths is None or controls is None or not all(
+                self.is_shown(n) and not self.docks[n].isFloating()
+                for n in ("mathsView", "controlsView")):
+            return
+        self.window.layout().activate()  # the docks' heights as last asked, applied
+        together = controls in self.window.tabifiedDockWidgets(maths)
+        room = self.window.centralWidget().height()
+        formulas = self.views["mathsView"]
+        cut = formulas.height() < formulas.layout().heightForWidth(formulas.width())
+        if not together and cut:
+            self.window.tabifyDockWidget(controls, maths)
+            # they part only when the window grows or the panels shrink (no flicker)
+            self._shared_at = (room, self._height_asked(maths))
+            QTimer.singleShot(0, maths.raise_)  # once the tab bar exists
+            QTimer.singleShot(0, self.fit_forms)
+        elif together and (need := self._height_asked(maths)) <= room and (
+                room > self._shared_at[0] or need < self._shared_at[1]):
+            self._moving = True  # hidden for a moment: not the user closing it
+            area = self.window.dockWidgetArea(maths)
+            self.window.removeDockWidget(controls)  # out of the tabs (a split would tab it)
+            self.window.addDockWidget(area, controls, Qt.Orientation.Vertical)
+            self.window.splitDockWidget(maths, controls, Qt.Orientation.Vertical)
+            controls.show()
+            self._moving = False
+            QTimer.singleShot(0, self.fit_forms)
+
+    def _height_asked(self, beside: QDockWidget) -> int:
+        """The least the docks in ``beside``'s area need for the maths and the status to
+        be whole: their size hints, and the other panels' least heights (forms scroll)."""
+        area = self.window.dockWidgetArea(beside)
+        return sum(dock.sizeHint().height() if fitted(self.views.get(name))
+                   and not isinstance(dock.widget(), ScrolledView)
+                   else dock.minimumSizeHint().height()
+                   for name, dock in self.docks.items() if self.is_shown(name)
+                   and not dock.isFloating() and self.window.dockWidgetArea(dock) == area)
 
     def _on_dock_visibility(self, _visible: bool) -> None:
         dock = self.sender()
@@ -243,6 +287,8 @@ class ViewManager(QObject):
 
     def _sync_action(self, name: str) -> None:
         dock = self.docks[name]
+        if self._moving:
+            return
         if not self.window.isVisible() or self.window.isMinimized():
             return  # docks report hidden while the window is: not the user's choice
         if dock.isHidden() and self.actions[name].isChecked() and not dock.isFloating():

@@ -1,6 +1,7 @@
 """At 1280×720 and lecture text sizes, light and dark: what a projector must show."""
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QScrollArea
 
@@ -37,3 +38,22 @@ def test_function_box_and_status_at_lecture_sizes(qtbot, window, points, theme):
     for scroll in window.findChildren(QScrollArea):  # forms reflow: nothing scrolls sideways
         assert not scroll.horizontalScrollBar().isVisible(), scroll.objectName()
     assert window.minimumSizeHint().height() <= 720
+
+
+def test_when_the_formulas_need_the_room_the_controls_step_behind_them(qtbot, window):
+    maths_dock, controls_dock = (window.views.docks[n] for n in ("mathsView", "controlsView"))
+    maths = window.views.view("mathsView")
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: window.height() == 720)
+    assert controls_dock not in window.tabifiedDockWidgets(maths_dock)  # 11 pt: room for all
+    window.menus.set_text_size(18)
+    qtbot.waitUntil(lambda: controls_dock in window.tabifiedDockWidgets(maths_dock))
+    qtbot.waitUntil(lambda: maths.isVisible() and maths.height()
+                    >= maths.layout().heightForWidth(maths.width()))  # every formula, whole
+    assert window.controls.play_button.visibleRegion().isEmpty()  # behind its tab
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # the keys still drive the descent
+    qtbot.waitUntil(lambda: window.controller.playing)
+    window.controller.pause()
+    window.menus.set_text_size(11)
+    qtbot.waitUntil(lambda: controls_dock not in window.tabifiedDockWidgets(maths_dock))
+    qtbot.waitUntil(lambda: not window.controls.play_button.visibleRegion().isEmpty())
