@@ -9,7 +9,7 @@ from gdviz.app.function_row import MIN_CHARS
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-@pytest.mark.parametrize("points", [16, 18])  # 20 and 24 pt: not yet (see README)
+@pytest.mark.parametrize("points", [16, 18, 20, 24])
 def test_function_box_and_status_at_lecture_sizes(qtbot, window, points, theme):
     window.menus.set_theme(theme)
     window.menus.set_text_size(points)
@@ -28,16 +28,19 @@ def test_function_box_and_status_at_lecture_sizes(qtbot, window, points, theme):
     status = window.views.view("statusView")
     lines = status.label.text().split("<br>")
     assert len(lines) == 9  # 8 runs listed, one line each, and "… and 4 more runs"
-    assert status.scroll.viewport().height() >= status.lines_height(4)  # ≥ 4 in sight
+    if points <= 18:  # at 20 and 24 pt, 1280×720 holds two (they scroll): not yet four
+        assert status.scroll.viewport().height() >= status.lines_height(4)  # 4 in sight
     one_line = status.lines_height(1)
     assert status.label.sizeHint().height() <= 9 * one_line + 4  # no line wrapped
     for line in lines:  # each fits the width it is shown in
         assert QFontMetrics(status.label.font()).horizontalAdvance(
             line.replace("<b>", "").replace("</b>", "")) > 0
 
-    for scroll in window.findChildren(QScrollArea):  # forms reflow: nothing scrolls sideways
-        assert not scroll.horizontalScrollBar().isVisible(), scroll.objectName()
-    assert window.minimumSizeHint().height() <= 720
+    if points <= 20:  # at 24 pt the window is taller than 720 px and the controls are
+        # wider than their panel: not yet
+        for scroll in window.findChildren(QScrollArea):  # forms wrap, never scroll sideways
+            assert not scroll.horizontalScrollBar().isVisible(), scroll.objectName()
+        assert window.minimumSizeHint().height() <= 720
 
 
 def test_when_the_formulas_need_the_room_the_controls_step_behind_them(qtbot, window):

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gdviz.app.views.reflow import ReflowGrid, cell
+from gdviz.app.views.reflow import ReflowGrid, cell, narrow_combo
 from gdviz.core.optimizers import OPTIMIZERS, HyperParam
 
 # Race check boxes sit three to a row: long titles get a short form there.
@@ -164,6 +164,7 @@ class ControlsPanel(QWidget):
         self.optimizer_combo = QComboBox(objectName="optimizerCombo")
         for opt in OPTIMIZERS.values():
             self.optimizer_combo.addItem(opt.title, opt.name)
+        narrow_combo(self.optimizer_combo)
         self.optimizer_combo.currentIndexChanged.connect(
             lambda _: self.sigOptimizer.emit(self.optimizer_combo.currentData()))
         self.max_steps_spin = QSpinBox(objectName="maxStepsSpin")
@@ -208,6 +209,7 @@ class ControlsPanel(QWidget):
         """The learning-rate schedule and the gradient noise."""
         self.schedule_combo = QComboBox(objectName="scheduleCombo")
         self.schedule_combo.setEditable(True)
+        narrow_combo(self.schedule_combo)
         self.schedule_combo.addItems(SCHEDULE_EXAMPLES)
         self.schedule_combo.setToolTip("Learning-rate schedule: constant, step:SIZE:GAMMA, "
                                        "exponential:GAMMA, cosine:T_MAX[:ETA_MIN], "

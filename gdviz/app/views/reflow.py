@@ -9,7 +9,13 @@ is room, two or more when not.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QWidget
+
+
+def narrow_combo(combo: QComboBox, characters: int = 8) -> None:
+    """Let ``combo`` shrink to ``characters`` wide (its list still shows whole names)."""
+    combo.setMinimumContentsLength(characters)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
 
 
 def cell(*widgets: QWidget, stretch: int | None = None) -> QWidget:
