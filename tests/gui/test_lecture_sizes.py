@@ -40,7 +40,7 @@ def test_function_box_and_status_at_lecture_sizes(qtbot, window, points, theme):
         # wider than their panel: not yet
         for scroll in window.findChildren(QScrollArea):  # forms wrap, never scroll sideways
             assert not scroll.horizontalScrollBar().isVisible(), scroll.objectName()
-        assert window.minimumSizeHint().height() <= 720
+        qtbot.waitUntil(lambda: window.minimumSizeHint().height() <= 720)  # once settled
 
 
 def test_when_the_formulas_need_the_room_the_controls_step_behind_them(qtbot, window):
