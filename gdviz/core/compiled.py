@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import marshal
+import math
 import types
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,6 +109,23 @@ class CompiledFunction:
         gx, gy = self.grad(x, y)
         return float(self.f(x, y)), (float(gx), float(gy))
 
+    # One point, fast: for the drag preview, which steps one point 100 times per frame.
+    # Call these under np.errstate(all="ignore"): NumPy may warn on a float.
+
+    def f_at(self, x: float, y: float) -> float:
+        """f at one point; as :meth:`f` gives it, at a fraction of the cost."""
+        return _call_at(self._f, x, y, 1)[0]
+
+    def grad_at(self, x: float, y: float) -> tuple[float, float]:
+        """(df/dx, df/dy) at one point, as :meth:`grad` gives it."""
+        gx, gy = _call_at(self._grad, x, y, 2)
+        return gx, gy
+
+    def hess_at(self, x: float, y: float) -> tuple[float, float, float, float]:
+        """(fxx, fxy, fyx, fyy) at one point, as :meth:`hess` gives it."""
+        fxx, fxy, fyy = _call_at(self._hess, x, y, 3)
+        return fxx, fxy, fxy, fyy
+
     def math_html(self) -> dict[str, str]:
         """Rich text for f and its partial derivatives, keyed "f", "dfdx", "dfdy"."""
         return dict(self.form.math_html)
@@ -138,3 +156,21 @@ def _call(fn, x, y, count: int) -> list[np.ndarray]:
             result[~np.isfinite(result)] = np.nan
             out.append(result)
     return out
+
+
+_REAL = (float, int, np.float64)
+
+
+def _call_at(fn, x: float, y: float, count: int) -> list[float]:
+    """:func:`_call` at one point of Python floats, without its array wrapping: the code
+    runs on the floats, and any result that is not a finite real float (complex, nan,
+    inf, an array, a raised error) sends the call to :func:`_call` itself."""
+    try:
+        results = fn(x, y)
+        results = results if isinstance(results, list) else [results]
+        out = [float(r) for r in results if type(r) in _REAL]
+        if len(out) == count and all(map(math.isfinite, out)):
+            return out
+    except Exception:  # noqa: BLE001 - the array path below decides what this means
+        pass
+    return [float(r) for r in _call(fn, x, y, count)]

@@ -89,8 +89,9 @@ def _drop_deltas(expr: sympy.Expr) -> sympy.Expr:
 
 
 class _Printer(NumPyPrinter):
-    """NumPy code that broadcasts scalars with arrays everywhere, and writes numbers
-    too large for a float as inf rather than as big integers."""
+    """NumPy code that broadcasts scalars with arrays everywhere, gives the same numbers
+    on Python floats as on arrays, and writes numbers too large for a float as inf
+    rather than as big integers."""
 
     def _print_Heaviside(self, expr) -> str:
         step = self._module_format("numpy.heaviside")
@@ -105,6 +106,15 @@ class _Printer(NumPyPrinter):
     def _fold(self, ufunc: str, args) -> str:
         items = ", ".join(self._print(arg) for arg in args)
         return f"{self._module_format('functools.reduce')}({self._module_format(ufunc)}, [{items}])"
+
+    def _print_Pow(self, expr, rational=False) -> str:
+        """numpy.power(b, e) rather than b**e: on arrays the same numbers, and on Python
+        floats (the one-point fast path) still NumPy's power, not the C library's pow,
+        so both paths agree to the last bit. √ stays numpy.sqrt."""
+        if expr.exp in (sympy.S.Half, -sympy.S.Half):
+            return super()._print_Pow(expr, rational=rational)
+        power = self._module_format("numpy.power")
+        return f"{power}({self._print(expr.base)}, {self._print(expr.exp)})"
 
     def _print_Integer(self, expr) -> str:
         return super()._print_Integer(expr) if abs(expr.p) < 2**53 else _float_code(expr)

@@ -8,41 +8,36 @@ follows qhoptim's ``QHAdam`` (Ma & Yarats, ICLR 2019). See
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
-import numpy as np
+from gdviz.core.optim_types import (
+    AccumulatorState,
+    AdamState,
+    QHAdamState,
+    StepInfo,
+    elementwise,
+)
 
-from gdviz.core.objective import Objective
-from gdviz.core.optim_types import AccumulatorState, AdamState, QHAdamState, StepInfo
+# Each rule is elementwise (one coordinate; arrays or Python floats, see
+# optim_types.elementwise). Squares are written g * g: the same as NumPy's g**2, and
+# on floats it cannot raise OverflowError.
 
 
-def _adagrad_update(
-    points: np.ndarray,
-    grads: np.ndarray,
-    state: AccumulatorState,
-    lr: np.ndarray,
-    hp: Mapping[str, float],
-    objective: Objective,
-) -> tuple[np.ndarray, AccumulatorState, StepInfo]:
+def _adagrad_rule(x: Any, g: Any, state: AccumulatorState, lr: Any, hp: Mapping[str, float],
+                  ops: Any):
     """Adagrad as ``torch.optim.Adagrad`` (lr_decay 0, initial accumulator 0).
 
     .. math:: s_t = s_{t-1} + g_t^2,\\quad x_t = x_{t-1} - η\\, g_t / (\\sqrt{s_t} + ε)
 
     (Duchi, Hazan & Singer, JMLR 12, 2011.)
     """
-    sq = state.sq + grads**2
-    step_size = lr[:, None] / (np.sqrt(sq) + hp["eps"])
-    new_points = points - step_size * grads
-    return new_points, AccumulatorState(state.t + 1, sq), StepInfo(effective_lr=step_size)
+    sq = state.sq + g * g
+    step_size = lr / (ops.sqrt(sq) + hp["eps"])
+    return x - step_size * g, AccumulatorState(state.t + 1, sq), StepInfo(effective_lr=step_size)
 
 
-def _rmsprop_update(
-    points: np.ndarray,
-    grads: np.ndarray,
-    state: AccumulatorState,
-    lr: np.ndarray,
-    hp: Mapping[str, float],
-    objective: Objective,
-) -> tuple[np.ndarray, AccumulatorState, StepInfo]:
+def _rmsprop_rule(x: Any, g: Any, state: AccumulatorState, lr: Any, hp: Mapping[str, float],
+                  ops: Any):
     """RMSprop as ``torch.optim.RMSprop`` (no momentum, not centered).
 
     .. math:: v_t = α v_{t-1} + (1-α) g_t^2,\\quad x_t = x_{t-1} - η\\, g_t / (\\sqrt{v_t} + ε)
@@ -50,38 +45,12 @@ def _rmsprop_update(
     (Hinton, Coursera lecture 6e, 2012.)
     """
     alpha = hp["alpha"]
-    sq = alpha * state.sq + (1 - alpha) * grads**2
-    step_size = lr[:, None] / (np.sqrt(sq) + hp["eps"])
-    new_points = points - step_size * grads
-    return new_points, AccumulatorState(state.t + 1, sq), StepInfo(effective_lr=step_size)
+    sq = alpha * state.sq + (1 - alpha) * (g * g)
+    step_size = lr / (ops.sqrt(sq) + hp["eps"])
+    return x - step_size * g, AccumulatorState(state.t + 1, sq), StepInfo(effective_lr=step_size)
 
 
-def _adam_step(
-    points: np.ndarray,
-    grads: np.ndarray,
-    state: AdamState,
-    lr: np.ndarray,
-    hp: Mapping[str, float],
-) -> tuple[np.ndarray, AdamState, StepInfo]:
-    b1, b2 = hp["beta1"], hp["beta2"]
-    t = state.t + 1
-    m = b1 * state.m + (1 - b1) * grads
-    v = b2 * state.v + (1 - b2) * grads**2
-    m_hat = m / (1 - b1 ** t[:, None])
-    v_hat = v / (1 - b2 ** t[:, None])
-    step_size = lr[:, None] / (np.sqrt(v_hat) + hp["eps"])
-    new_points = points - step_size * m_hat
-    return new_points, AdamState(t, m, v), StepInfo(velocity=m_hat, effective_lr=step_size)
-
-
-def _adam_update(
-    points: np.ndarray,
-    grads: np.ndarray,
-    state: AdamState,
-    lr: np.ndarray,
-    hp: Mapping[str, float],
-    objective: Objective,
-) -> tuple[np.ndarray, AdamState, StepInfo]:
+def _adam_rule(x: Any, g: Any, state: AdamState, lr: Any, hp: Mapping[str, float], ops: Any):
     """Adam as ``torch.optim.Adam`` (bias-corrected, amsgrad off, weight decay 0).
 
     .. math::
@@ -91,35 +60,29 @@ def _adam_update(
 
     (Kingma & Ba, ICLR 2015.)
     """
-    return _adam_step(points, grads, state, lr, hp)
+    b1, b2 = hp["beta1"], hp["beta2"]
+    t = state.t + 1
+    m = b1 * state.m + (1 - b1) * g
+    v = b2 * state.v + (1 - b2) * (g * g)
+    m_hat = m / (1 - ops.power(b1, t))  # NumPy's power on floats too: the same bits
+    v_hat = v / (1 - ops.power(b2, t))
+    step_size = lr / (ops.sqrt(v_hat) + hp["eps"])
+    new_x = x - step_size * m_hat
+    return new_x, AdamState(t, m, v), StepInfo(velocity=m_hat, effective_lr=step_size)
 
 
-def _adamw_update(
-    points: np.ndarray,
-    grads: np.ndarray,
-    state: AdamState,
-    lr: np.ndarray,
-    hp: Mapping[str, float],
-    objective: Objective,
-) -> tuple[np.ndarray, AdamState, StepInfo]:
+def _adamw_rule(x: Any, g: Any, state: AdamState, lr: Any, hp: Mapping[str, float], ops: Any):
     """AdamW as ``torch.optim.AdamW``: decoupled weight decay λ, then the Adam step.
 
     .. math:: x \\leftarrow x (1 - ηλ), \\text{ then Adam with } g_t = ∇f(x_{t-1})
 
     (Loshchilov & Hutter, "Decoupled weight decay regularization", ICLR 2019.)
     """
-    decayed = points * (1 - lr[:, None] * hp["weight_decay"])
-    return _adam_step(decayed, grads, state, lr, hp)
+    return _adam_rule(x * (1 - lr * hp["weight_decay"]), g, state, lr, hp, ops)
 
 
-def _qhadam_update(
-    points: np.ndarray,
-    grads: np.ndarray,
-    state: QHAdamState,
-    lr: np.ndarray,
-    hp: Mapping[str, float],
-    objective: Objective,
-) -> tuple[np.ndarray, QHAdamState, StepInfo]:
+def _qhadam_rule(x: Any, g: Any, state: QHAdamState, lr: Any, hp: Mapping[str, float],
+                 ops: Any):
     """QHAdam as qhoptim's ``QHAdam``: bias correction through the beta weights.
 
     .. math::
@@ -136,11 +99,18 @@ def _qhadam_update(
     b1, b2, nu1, nu2 = hp["beta1"], hp["beta2"], hp["nu1"], hp["nu2"]
     w1 = 1 + b1 * state.w1
     w2 = 1 + b2 * state.w2
-    keep1 = (1 - 1 / w1)[:, None]
-    keep2 = (1 - 1 / w2)[:, None]
-    m = keep1 * state.m + (1 - keep1) * grads
-    v = keep2 * state.v + (1 - keep2) * grads**2
-    step_size = lr[:, None] / (np.sqrt((1 - nu2) * grads**2 + nu2 * v) + hp["eps"])
-    new_points = points - step_size * ((1 - nu1) * grads + nu1 * m)
+    keep1 = 1 - 1 / w1
+    keep2 = 1 - 1 / w2
+    m = keep1 * state.m + (1 - keep1) * g
+    v = keep2 * state.v + (1 - keep2) * (g * g)
+    step_size = lr / (ops.sqrt((1 - nu2) * (g * g) + nu2 * v) + hp["eps"])
+    new_x = x - step_size * ((1 - nu1) * g + nu1 * m)
     new_state = QHAdamState(state.t + 1, w1, w2, m, v)
-    return new_points, new_state, StepInfo(velocity=m, effective_lr=step_size)
+    return new_x, new_state, StepInfo(velocity=m, effective_lr=step_size)
+
+
+_adagrad_update, _adagrad_point = elementwise(_adagrad_rule)
+_rmsprop_update, _rmsprop_point = elementwise(_rmsprop_rule)
+_adam_update, _adam_point = elementwise(_adam_rule)
+_adamw_update, _adamw_point = elementwise(_adamw_rule)
+_qhadam_update, _qhadam_point = elementwise(_qhadam_rule)

@@ -26,19 +26,34 @@ line search follow Nocedal & Wright, *Numerical Optimization* (2nd ed.), ch. 3.
 from __future__ import annotations
 
 from gdviz.core.optim_adaptive import (
+    _adagrad_point,
     _adagrad_update,
+    _adam_point,
     _adam_update,
+    _adamw_point,
     _adamw_update,
+    _qhadam_point,
     _qhadam_update,
+    _rmsprop_point,
     _rmsprop_update,
 )
 from gdviz.core.optim_first_order import (
+    _gd_point,
     _gd_update,
+    _momentum_point,
     _momentum_update,
+    _nesterov_point,
     _nesterov_update,
+    _qhm_point,
     _qhm_update,
 )
-from gdviz.core.optim_second_order import MAX_HALVINGS, _linesearch_update, _newton_update
+from gdviz.core.optim_second_order import (
+    MAX_HALVINGS,
+    _linesearch_point,
+    _linesearch_update,
+    _newton_point,
+    _newton_update,
+)
 from gdviz.core.optim_types import (
     AccumulatorState,
     AdamState,
@@ -94,18 +109,27 @@ _MOMENTUM = HyperParam("momentum", 0.9, 0.0, 0.999, "momentum μ: share of the l
 _BETA1 = HyperParam("beta1", 0.9, 0.0, 0.999, "β₁: decay of the running mean of g")
 _BETA2 = HyperParam("beta2", 0.999, 0.0, 0.9999, "β₂: decay of the running mean of g²")
 
-GD = Optimizer("gd", "Gradient descent", (), _gd_init, _gd_update)
-MOMENTUM = Optimizer("momentum", "Momentum", (_MOMENTUM,), _momentum_init, _momentum_update)
-NESTEROV = Optimizer("nesterov", "Nesterov", (_MOMENTUM,), _momentum_init, _nesterov_update)
-ADAGRAD = Optimizer("adagrad", "Adagrad", (_eps(1e-10),), _accumulator_init, _adagrad_update)
+GD = Optimizer("gd", "Gradient descent", (), _gd_init, _gd_update, _gd_point)
+MOMENTUM = Optimizer(
+    "momentum", "Momentum", (_MOMENTUM,), _momentum_init, _momentum_update, _momentum_point
+)
+NESTEROV = Optimizer(
+    "nesterov", "Nesterov", (_MOMENTUM,), _momentum_init, _nesterov_update, _nesterov_point
+)
+ADAGRAD = Optimizer(
+    "adagrad", "Adagrad", (_eps(1e-10),), _accumulator_init, _adagrad_update, _adagrad_point
+)
 RMSPROP = Optimizer(
     "rmsprop",
     "RMSprop",
     (HyperParam("alpha", 0.99, 0.0, 0.9999, "α: decay of the running mean of g²"), _eps(1e-8)),
     _accumulator_init,
     _rmsprop_update,
+    _rmsprop_point,
 )
-ADAM = Optimizer("adam", "Adam", (_BETA1, _BETA2, _eps(1e-8)), _adam_init, _adam_update)
+ADAM = Optimizer(
+    "adam", "Adam", (_BETA1, _BETA2, _eps(1e-8)), _adam_init, _adam_update, _adam_point
+)
 ADAMW = Optimizer(
     "adamw",
     "AdamW",
@@ -117,6 +141,7 @@ ADAMW = Optimizer(
     ),
     _adam_init,
     _adamw_update,
+    _adamw_point,
 )
 QHM = Optimizer(
     "qhm",
@@ -127,6 +152,7 @@ QHM = Optimizer(
     ),
     _momentum_init,
     _qhm_update,
+    _qhm_point,
 )
 QHADAM = Optimizer(
     "qhadam",
@@ -140,6 +166,7 @@ QHADAM = Optimizer(
     ),
     _qhadam_init,
     _qhadam_update,
+    _qhadam_point,
 )
 NEWTON = Optimizer(
     "newton",
@@ -151,6 +178,7 @@ NEWTON = Optimizer(
     ),
     _gd_init,
     _newton_update,
+    _newton_point,
 )
 LINESEARCH = Optimizer(
     "linesearch",
@@ -161,6 +189,7 @@ LINESEARCH = Optimizer(
     ),
     _gd_init,
     _linesearch_update,
+    _linesearch_point,
 )
 
 _ALL = (GD, MOMENTUM, NESTEROV, ADAGRAD, RMSPROP, ADAM, ADAMW, QHM, QHADAM, NEWTON, LINESEARCH)

@@ -8,6 +8,7 @@ Every stop reason comes from one table, :data:`STOP_MESSAGES`, shared by UI and 
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -16,6 +17,7 @@ import numpy as np
 
 from gdviz.core.objective import Objective
 from gdviz.core.optimizers import StepInfo, get_optimizer
+from gdviz.core.point_step import PointStepper
 from gdviz.core.schedules import Schedule
 
 # Status codes of one run, stored per row as small integers.
@@ -410,29 +412,36 @@ def preview_path(objective: Objective, start: tuple[float, float], settings: Run
                  steps: int = 100, budget_s: float = 0.012) -> np.ndarray:
     """The path one run with ``settings`` would take from ``start`` in ``steps`` steps.
 
-    Used while a start point is dragged, so it is lean: the real update rule and stop
-    rules (gradient noise left out), without the history a RunGroup keeps; and it stops
-    early once ``budget_s`` seconds are spent, so a frame is never missed.
+    Used while a start point is dragged, so it is lean: one point stepped on Python
+    floats (:mod:`gdviz.core.point_step`) with the real update rule and the stop rules
+    of :meth:`RunGroup.step` (gradient noise left out), so the path is the one a
+    RunGroup would take; and it stops early once ``budget_s`` seconds are spent, so
+    a frame is never missed even on a pathological function.
     """
     deadline = time.perf_counter() + budget_s
-    optimizer = get_optimizer(settings.optimizer)
-    hyper, stop = settings.hyperparams(), settings.stop
-    points = np.array([start], dtype=float)
-    state = optimizer.init(points)
-    path = [points[0]]
+    stop = settings.stop
+    stepper = PointStepper(get_optimizer(settings.optimizer), settings.hyperparams(), objective)
+    at = stepper.at
+    x, y = float(start[0]), float(start[1])
+    path = [(x, y)]
+    count = min(steps, max(1, min(stop.max_steps, MAX_STEPS_CAP)))  # a run takes ≥ 1 step
+    lrs = settings.schedule.lr_at(settings.lr, np.arange(count)).tolist()
     with np.errstate(all="ignore"):
-        grads = objective.gradient(points)
-        for t in range(min(steps, stop.max_steps)):
-            if not np.isfinite(grads).all():
+        f, (gx, gy) = at.f_at(x, y), at.grad_at(x, y)
+        if not all(map(math.isfinite, (f, gx, gy))):
+            return np.array(path)  # undefined start
+        for lr in lrs:
+            new_x, new_y = stepper.step(x, y, gx, gy, lr)
+            if not (abs(new_x) <= stop.bound and abs(new_y) <= stop.bound):  # or nan
                 break
-            lr = settings.schedule.lr_at(settings.lr, np.array([t]))
-            points, state, _ = optimizer.update(points, grads, state, lr, hyper, objective)
-            grads = objective.gradient(points)
-            if not np.isfinite(points).all() or np.abs(points).max() > stop.bound:
+            new_f, (new_gx, new_gy) = at.f_at(new_x, new_y), at.grad_at(new_x, new_y)
+            if not all(map(math.isfinite, (new_f, new_gx, new_gy))):
+                break  # diverged: the step is not taken
+            path.append((new_x, new_y))
+            if ((stop.f_tol > 0 and abs(new_f - f) < stop.f_tol)
+                    or (stop.x_tol > 0 and math.hypot(new_x - x, new_y - y) < stop.x_tol)
+                    or (stop.grad_tol > 0 and math.hypot(new_gx, new_gy) < stop.grad_tol)
+                    or time.perf_counter() > deadline):
                 break
-            path.append(points[0])
-            if stop.grad_tol > 0 and np.hypot(*grads[0]) < stop.grad_tol:
-                break
-            if time.perf_counter() > deadline:
-                break
+            x, y, f, gx, gy = new_x, new_y, new_f, new_gx, new_gy
     return np.array(path)
