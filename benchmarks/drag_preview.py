@@ -13,6 +13,7 @@ Run with ``.venv/bin/python benchmarks/drag_preview.py [REPEATS]``.
 
 from __future__ import annotations
 
+import argparse
 import functools
 import math
 import statistics
@@ -78,4 +79,6 @@ def main(repeats: int = 7) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 7)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("repeats", nargs="?", type=int, default=7)
+    main(parser.parse_args().repeats)
