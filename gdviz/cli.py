@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     from gdviz.cli_explore import add_arguments  # regression, sweep, basins
 
     add_arguments(parser)
+    from gdviz.cli_script import add_arguments as add_script_arguments  # --script
+
+    add_script_arguments(parser)
     return parser
 
 
@@ -333,6 +336,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from gdviz.selftest import self_test
 
             return self_test()
+        from gdviz.cli_script import run_script, wanted
+
+        if wanted(args):
+            return run_script(args)
         from gdviz.cli_explore import run_explorations
 
         explored = run_explorations(args, arguments)
@@ -368,7 +375,8 @@ def _no_display() -> int:
     return 0
 
 
-def _run_window() -> int:
+def _run_window(script=None, script_path: str | None = None) -> int:
+    """The window; with ``script`` (a checked Script), at its first scene."""
     from gdviz.core.compile_worker import CompileWorker
     from gdviz.core.presets import DEFAULT_PRESET
 
@@ -391,7 +399,7 @@ def _run_window() -> int:
 
         StartupReport(window)
     window.show()
-    saved = store.load()
+    saved = store.load() if script is None else None  # a script brings its own lessons
     if saved is not None:
         question = ("gdviz did not close properly last time. Restore the lesson you were "
                     "working on?")
@@ -399,4 +407,6 @@ def _run_window() -> int:
                                                question) == QMessageBox.StandardButton.Yes:
             window.apply_lesson(saved)
     window.enable_autosave(store)
+    if script is not None:
+        window.script_player.start(script, script_path)
     return app.exec()

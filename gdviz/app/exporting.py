@@ -151,6 +151,10 @@ class FrameRenderer:
         painter.end()
         return image
 
+    def plot_area(self):
+        """The map's data area in the rendered picture's pixels (a QRect)."""
+        return self.view.plot_area()
+
     def close(self) -> None:
         self.view.close()
         self.view.deleteLater()

@@ -69,6 +69,10 @@ class FileActions(QObject):
         self.recent_menu = menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         menu.addSeparator()
+        from gdviz.app.script_player import ScriptPlayer
+
+        window.script_player = ScriptPlayer(window, menu)  # Open script…, its scenes
+        menu.addSeparator()
         self._add(menu, "Export map as &PNG…", lambda: self.export_dialog("map", "png"))
         self._add(menu, "Export map as S&VG…", lambda: self.export_dialog("map", "svg"))
         self._add(menu, "Export loss plot as PN&G…", lambda: self.export_dialog("loss", "png"))

@@ -253,6 +253,8 @@ class MainWindow(QMainWindow):
         names = [p.name for p in PRESETS]
         if lesson.preset in names:
             self.preset_combo.setCurrentIndex(names.index(lesson.preset))
+            note = PRESETS[names.index(lesson.preset)].note  # its own "what to notice"
+            self.caption_label.setText(f"<i>What to notice:</i> {html.escape(note)}")
         if lesson.views is None:  # an older lesson: the default layout, its panels
             defaults = [s.name for s in self.views.specs.values() if s.shown]
             hidden = {name for key, name in PANEL_VIEWS.items()

@@ -151,6 +151,11 @@ class WindowMenus(QObject):
             widget.setVisible(not on)
 
     def leave_presentation(self) -> None:
+        """Esc: leave a lecture script if one is open, else plots only and full screen."""
+        player = getattr(self.window, "script_player", None)
+        if player is not None and player.active:
+            player.close_script()
+            return
         self.plots_only_action.setChecked(False)
         self.full_screen_action.setChecked(False)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from gdviz.app import style
@@ -296,6 +296,11 @@ class ContourView(pg.PlotWidget):
             label.show()
         else:
             label.hide()  # with several runs, labels would clutter: the legend explains
+
+    def plot_area(self) -> QRect:
+        """The data area (inside the axes and the colour bar) in this widget's pixels."""
+        box = self.getPlotItem().getViewBox()
+        return self.mapFromScene(box.sceneBoundingRect()).boundingRect()
 
     def _view_width(self) -> float:
         (x0, x1), _ = self.getPlotItem().getViewBox().viewRange()
