@@ -123,6 +123,10 @@ class WindowMenus(QObject):
                   QKeySequence.StandardKey.ZoomIn, "largerTextAction")
         self._add(menu, "S&maller text", lambda: self.change_text_size(-1),
                   QKeySequence.StandardKey.ZoomOut, "smallerTextAction")
+        menu.addSeparator()
+        from gdviz.app.pen import PenActions
+
+        self.pen = PenActions(self, menu)  # the lecturer's pen: D draws, C clears
 
     # -- lecture actions -------------------------------------------------------------------
     def scale_learning_rate(self, up: bool) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtWidgets import QApplication, QGraphicsItem
 
 from gdviz.app import style
 from gdviz.app.crash import guarded
+from gdviz.app.views.annotation import AnnotationLayer
 from gdviz.app.views.legend import RunLegend
 from gdviz.app.views.runs_layer import ARROW_KINDS, RunFrame, RunsLayer
 from gdviz.core.grid import Grid, ViewRange
@@ -124,6 +125,11 @@ class ContourView(pg.PlotWidget):
         self.preview = pg.PlotCurveItem(pen=pg.mkPen("w", width=2.5, style=Qt.PenStyle.DashLine))
         self.preview.setZValue(25)
         plot.addItem(self.preview, ignoreBounds=True)
+        self.annotation = AnnotationLayer()  # the lecturer's pen, above runs and labels
+        self.annotation.setZValue(35)
+        plot.addItem(self.annotation, ignoreBounds=True)
+        self.pen_on = False  # left drags draw (else only Shift-drags do)
+        self._pen_press = None  # viewport position of the press a stroke comes from
 
     # -- input -------------------------------------------------------------------------
     def start_at(self, pos, radius: float = 12.0) -> int:
@@ -145,7 +151,48 @@ class ContourView(pg.PlotWidget):
         point = self.getPlotItem().getViewBox().mapSceneToView(scene)
         return float(point.x()), float(point.y())
 
+    # -- the pen: with it on, a left drag draws; with it off, a Shift-drag does (a Shift-
+    # click that does not move still adds a start). Nothing else sees those presses.
+    def set_pen(self, on: bool) -> None:
+        self.pen_on = on
+        self._pen_cursor(on)
+
+    def _pen_cursor(self, on: bool) -> None:
+        if on:
+            self.viewport().setCursor(Qt.CursorShape.CrossCursor)
+        else:
+            self.viewport().unsetCursor()
+
+    def _pen_takes(self, event) -> bool:
+        shift = event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        if event.button() != Qt.MouseButton.LeftButton or not (self.pen_on or shift):
+            return False
+        scene = self.mapToScene(event.position().toPoint())
+        return (self.getPlotItem().getViewBox().sceneBoundingRect().contains(scene)
+                and not self.legend.sceneBoundingRect().contains(scene))  # rows stay clickable
+
+    def _pen_move(self, pos) -> None:
+        if not self.annotation.drawing:
+            moved = pos - self._pen_press
+            if not self.pen_on and moved.manhattanLength() < QApplication.startDragDistance():
+                return  # not yet a Shift-drag: maybe a Shift-click
+            self.annotation.begin(*self._view_point(self._pen_press))
+            self._pen_cursor(True)
+        self.annotation.extend(*self._view_point(pos))
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.pen_on and self._pen_takes(event):
+            self.mousePressEvent(event)  # a quick second tap draws too
+            return
+        super().mouseDoubleClickEvent(event)
+
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self._pen_takes(event):
+            self._pen_press = event.position()
+            if self.pen_on:
+                self._pen_move(event.position())  # a tap leaves a dot
+            event.accept()
+            return
         plain = event.modifiers() == Qt.KeyboardModifier.NoModifier
         if event.button() == Qt.MouseButton.LeftButton and plain:
             run = self.start_at(event.position())
@@ -156,6 +203,10 @@ class ContourView(pg.PlotWidget):
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self._pen_press is not None:
+            self._pen_move(event.position())
+            event.accept()
+            return
         if self._dragging >= 0:
             self.sigStartDragged.emit(self._dragging, *self._view_point(event.position()))
             event.accept()
@@ -163,6 +214,16 @@ class ContourView(pg.PlotWidget):
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self._pen_press is not None and event.button() == Qt.MouseButton.LeftButton:
+            if self.annotation.drawing or self.pen_on:
+                self._pen_move(event.position())
+                self.annotation.end()
+            else:  # a Shift-click after all: add a start, as ever
+                self.sigClicked.emit(*self._view_point(self._pen_press), True)
+            self._pen_press = None
+            self._pen_cursor(self.pen_on)
+            event.accept()
+            return
         if self._dragging >= 0 and event.button() == Qt.MouseButton.LeftButton:
             run, self._dragging = self._dragging, -1
             self.preview.setData([], [])
