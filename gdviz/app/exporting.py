@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 from PySide6.QtCore import QObject, QRectF, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from gdviz.app import style
 from gdviz.app.views.contour import ContourView, RunFrame
@@ -57,7 +57,11 @@ def widget_image(widget: QWidget, scale: float = 2.0) -> QImage:
     image.fill(Qt.GlobalColor.white)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    widget.render(painter)
+    if isinstance(widget, QGraphicsView):  # its render() fills the device's pixel size:
+        widget.render(painter, QRectF(0, 0, size.width(), size.height()),  # say the
+                      widget.viewport().rect())  # logical size, or it draws a quarter
+    else:
+        widget.render(painter)
     painter.end()
     return image
 

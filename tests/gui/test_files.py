@@ -87,6 +87,14 @@ def test_png_and_svg_exports(qtbot, window, tmp_path):
     colours = {image.pixel(x, y) for x in range(0, image.width(), 7)
                for y in range(0, image.height(), 7)}
     assert len(colours) > 50  # not blank
+    # the whole map at twice the size: halved, it matches what the screen shows
+    halved = np.asarray(Image.open(png).convert("RGB").resize(
+        (window.contour.width(), window.contour.height()), Image.Resampling.BOX), float)
+    screen = window.contour.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+    shown = np.frombuffer(screen.constBits(), np.uint8).reshape(
+        screen.height(), screen.bytesPerLine())[:, : 3 * screen.width()]
+    shown = shown.reshape(screen.height(), screen.width(), 3).astype(float)
+    assert np.abs(halved - shown).mean() < 12  # a quarter of the map scaled up: ≈ 60
     assert window.files.export_plot("loss", str(svg))
     root = ET.parse(svg).getroot()
     assert root.tag.endswith("svg") and len(list(root.iter())) > 20
