@@ -7,7 +7,7 @@ move to a row of their own.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QSize
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
 
@@ -44,6 +44,16 @@ class FunctionRow(QWidget):
         self.grid.addWidget(self.preset_label, row, column)
         self.grid.addWidget(self.presets, row, column + 1, 1, 3 if two_rows else 1)
         self.grid.setColumnStretch(1, 1)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """As narrow as the two-row arrangement allows, whichever is shown: the window
+        never grows for the presets, they move under the box instead."""
+        hint = super().minimumSizeHint()
+        label = self.grid.itemAtPosition(0, 0).widget().minimumSizeHint().width()
+        presets = (self.preset_label.minimumSizeHint().width()
+                   + self.presets.minimumSizeHint().width())
+        spacing = 2 * max(self.grid.horizontalSpacing(), 6)
+        return QSize(max(label + self.edit_min_width(), presets) + spacing, hint.height())
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)

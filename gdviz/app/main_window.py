@@ -23,6 +23,7 @@ from gdviz.app import window_settings
 from gdviz.app.function_row import FunctionRow
 from gdviz.app.map_runs import MapRuns
 from gdviz.app.menus import WindowMenus
+from gdviz.app.size_keeper import SizeKeeper
 from gdviz.app.steering import StartDragging
 from gdviz.app.view_manager import ViewManager
 from gdviz.app.views.base import ViewContext
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
 
         self.context = ViewContext(controller, self.contour, self)
         self.views = ViewManager(self, self.context)
+        SizeKeeper(self)  # a passing rise of the minimum does not keep the window larger
         self.map_runs = MapRuns(self.context, self.views.refresh_soon, self.views.refresh_now)
         self._build_layout()
         self.menus = WindowMenus(self)

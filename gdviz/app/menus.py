@@ -23,6 +23,22 @@ COLOUR_MAPS = {"viridis": "&Viridis", "cividis": "&Cividis (colour-blind safe)"}
 CONTROL_VIEWS = ("mathsView", "controlsView", "statusView")  # hidden in plots-only mode
 DARK_STYLE = ("QWidget { background: #2b2b2b; color: #e8e8e8; }"
               "QLineEdit, QComboBox, QAbstractSpinBox { background: #1e1e1e; }")
+CHROME_POINTS = 16  # the frame's own text (menus, toolbar, panel titles and tabs, status
+# bar) grows up to this; the content (function, formulas, runs, axes) grows on, so that
+# 24 pt content still fits a 1280×720 projector
+
+
+def style_sheet(theme: str, points: int) -> str:
+    """The window's style sheet: the dark theme's colours, and the text size in it (under
+    a style sheet Qt takes fonts from the sheet, not from QApplication.setFont)."""
+    sheet = DARK_STYLE if theme == "dark" else ""
+    if sheet or points > CHROME_POINTS:
+        sheet += f"QWidget {{ font-size: {points}pt; }}"
+    if points > CHROME_POINTS:
+        sheet += (f"QMenuBar, QMenu, QToolBar, QToolButton, QTabBar, QStatusBar, QDockWidget"
+                  f" {{ font-size: {CHROME_POINTS}pt; }}"
+                  f"QDockWidget QWidget {{ font-size: {points}pt; }}")  # a panel's content
+    return sheet
 
 
 class WindowMenus(QObject):
@@ -208,13 +224,8 @@ class WindowMenus(QObject):
         w.context.sigTheme.emit(name)
 
     def _apply_style_sheet(self) -> None:
-        """The dark theme's style sheet, with the text size in it: under a style sheet
-        Qt takes fonts from the sheet, not from QApplication.setFont."""
-        if self.theme != "dark":
-            self.window.setStyleSheet("")
-            return
-        points = QApplication.instance().font().pointSize()
-        self.window.setStyleSheet(DARK_STYLE + f"QWidget {{ font-size: {points}pt; }}")
+        self.window.setStyleSheet(style_sheet(self.theme,
+                                              QApplication.instance().font().pointSize()))
 
     def set_colour_map(self, name: str) -> None:
         if not self.colour_map_actions[name].isChecked():

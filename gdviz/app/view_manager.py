@@ -225,6 +225,7 @@ class ViewManager(QObject):
         docks = [self.docks[name] for name in names]
         for name, dock in zip(names, docks, strict=True):  # size hints of new text, now
             self.views[name].updateGeometry()
+            dock.widget().updateGeometry()  # a ScrolledView: its own hint, anew
             dock.layout().invalidate()
         self.window.resizeDocks(docks, [d.sizeHint().height() for d in docks],
                                 Qt.Orientation.Vertical)
@@ -271,7 +272,7 @@ class ViewManager(QObject):
         be whole: their size hints, and the other panels' least heights (forms scroll)."""
         area = self.window.dockWidgetArea(beside)
         return sum(dock.sizeHint().height() if fitted(self.views.get(name))
-                   and not isinstance(dock.widget(), ScrolledView)
+                   and (dock is beside or not isinstance(dock.widget(), ScrolledView))
                    else dock.minimumSizeHint().height()
                    for name, dock in self.docks.items() if self.is_shown(name)
                    and not dock.isFloating() and self.window.dockWidgetArea(dock) == area)

@@ -194,7 +194,9 @@ class _HtmlPrinter(StrPrinter):
         if coeff.is_Rational and _as_decimal(coeff):  # 0.0015 x rather than 3 x/2000
             expr = sympy.Mul(sympy.Float(coeff), *sympy.Mul.make_args(rest), evaluate=False)
         text = super()._print_Mul(expr)
-        # children never contain '*', so every '*' left here joins two factors
+        # children never contain '*', so every '*' left here joins two factors; a leading
+        # number stays with its factor ("2 (y − 2)²" never breaks after the 2)
+        text = re.sub(r"^(-?[0-9.]+)\*(?![0-9.])", "\\1\u00a0", text)
         return re.sub(r"\*(?=[0-9.])", "·", text).replace("*", "\u2009")
 
 
@@ -208,6 +210,27 @@ def _as_decimal(number: sympy.Rational) -> bool:
     return number.q > 10 and q in (1, 2, 4, 5, 8)
 
 
+SHORT_GROUP = 24  # visible characters of a bracket that a line break never splits
+NO_BREAK = {" ": "\u00a0", "\u2009": "\u00a0"}  # Qt breaks lines even at U+202F
+
+
+def keep_short_groups_whole(text: str, longest: int = SHORT_GROUP) -> str:
+    """Spaces inside a short bracket made non-breaking, so a formula wraps between its
+    terms, never inside "sin(3 x)" or "(x − 1)"; a long bracket may still wrap."""
+    out, opened = list(text), []
+    for index, char in enumerate(text):
+        if char == "(":
+            opened.append(index)
+        elif char == ")" and opened:
+            start = opened.pop()
+            if len(re.sub(r"<[^>]*>", "", text[start:index + 1])) <= longest:
+                for j in range(start, index):
+                    out[j] = NO_BREAK.get(out[j], out[j])
+    return "".join(out)
+
+
 def to_html(expr: sympy.Expr) -> str:
     """``expr`` as rich text, e.g. x<sup>2</sup> + 2 sin(3 x)."""
-    return _HtmlPrinter().doprint(expr).replace("-", "−")
+    text = _HtmlPrinter().doprint(expr).replace("-", "−")
+    text = re.sub(r"(?<!<)/", "/\u2060", text)  # a word joiner: "…/2" stays on its line
+    return keep_short_groups_whole(text)

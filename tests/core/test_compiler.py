@@ -14,7 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gdviz.core.compiled import CompiledFunction
-from gdviz.core.compiler import compile_function, differentiate, hessian
+from gdviz.core.compiler import (
+    compile_function,
+    differentiate,
+    hessian,
+    keep_short_groups_whole,
+)
 from gdviz.core.expression import ExpressionError, parse
 
 X, Y = sympy.symbols("x y", real=True)
@@ -90,7 +95,7 @@ def test_hessian_is_derived_with_the_gradient():
     assert hessian(gradient) == ((2 * Y, 2 * X), (2 * X, 0))
     fn = compile_function("x^2 y")
     assert fn.hessian(np.array([[1.0, 3.0]])).tolist() == [[[6.0, 2.0], [2.0, 0.0]]]
-    assert "2\u2009y" in fn.hessian_html() and "∂²f/∂x∂y" in fn.hessian_html()
+    assert "2\u00a0y" in fn.hessian_html() and "∂²f/∂x∂y" in fn.hessian_html()
 
 
 def test_derivative_of_abs_is_sign():
@@ -169,18 +174,17 @@ def test_math_html_looks_like_mathematics():
     html = compile_function("x^2 + 3y^2 - π x + √y").math_html()
     assert "x<sup>2</sup>" in html["f"] and "π" in html["f"] and "√y" in html["f"]
     assert "−" in html["f"]
-    assert html["dfdx"] == "2\u2009x − π"
-    assert (
-        compile_function("0.5 x^2 + 1.5e-3 y").math_html()["f"] == "x<sup>2</sup>/2 + 0.0015\u2009y"
-    )
+    assert html["dfdx"] == "2\u00a0x − π"
+    decimal = compile_function("0.5 x^2 + 1.5e-3 y").math_html()["f"]
+    assert decimal == "x<sup>2</sup>/\u20602 + 0.0015\u00a0y"  # "/2" never parts
     assert compile_function("3 * 2^x").math_html()["f"].startswith("3·2<sup>x</sup>")
 
 
 def test_hessian_html_is_a_table_of_second_derivatives():
     html = compile_function("x^2 y + 3y^2").hessian_html()
     assert html.startswith("<table") and html.endswith("</table>")
-    assert "∂²f/∂x² =&nbsp;</td><td>2\u2009y</td>" in html
-    assert "∂²f/∂x∂y =&nbsp;</td><td>2\u2009x</td>" in html
+    assert "∂²f/∂x² =&nbsp;</td><td>2\u00a0y</td>" in html
+    assert "∂²f/∂x∂y =&nbsp;</td><td>2\u00a0x</td>" in html
     assert "∂²f/∂y² =&nbsp;</td><td>6</td>" in html
 
 
@@ -233,3 +237,13 @@ def test_random_formulas_compile_or_are_refused(text):
         assert fn.value(grid).shape == (20,)
         assert fn.gradient(grid).shape == (20, 2)
     assert "*" not in "".join(fn.math_html().values())
+
+
+def test_formulas_wrap_between_terms_never_inside_a_short_bracket():
+    html = compile_function("(x-1)^2 + 2(y-2)^2 + 0.5 sin(3x) sin(3y)").math_html()
+    assert html["f"].startswith("(x\u00a0−\u00a01)<sup>2</sup> + 2\u00a0(y\u00a0−\u00a02)")
+    assert "sin(3\u00a0x)" in html["f"] and "sin(3\u00a0y)" in html["f"]
+    assert " + " in html["f"]  # the terms still part where a line must break
+    long = keep_short_groups_whole("exp(x + y + x y + x + y + x y + x + y)")
+    assert long == "exp(x + y + x y + x + y + x y + x + y)"  # too long: it may wrap inside
+    assert keep_short_groups_whole("a (b + (c d)) e") == "a (b\u00a0+\u00a0(c\u00a0d)) e"

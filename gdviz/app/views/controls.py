@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSlider,
@@ -36,6 +35,19 @@ SPEEDS = (1, 2, 3, 5, 8, 10, 15, 20, 30, 45, 60, 90, 120, 180, 250, 500, 1000)
 def nearest_speed_index(speed: float) -> int:
     """The slider stop closest to ``speed`` (on a log scale)."""
     return min(range(len(SPEEDS)), key=lambda i: abs(math.log(SPEEDS[i] / speed)))
+
+
+class SpeedLabel(QLabel):
+    """"20 steps/s", always as wide as the widest speed: never cut, never jittering."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        widest = self.fontMetrics().horizontalAdvance(f"{max(SPEEDS)} steps/s")
+        margins = self.contentsMargins()
+        return QSize(widest + margins.left() + margins.right() + 2,
+                     super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return self.sizeHint()
 
 
 class LogSpinBox(QDoubleSpinBox):
@@ -110,7 +122,7 @@ class ControlsPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addWidget(self._build_buttons())
-        layout.addLayout(self._build_rates())
+        layout.addWidget(self._build_rates())
         self.tabs = QTabWidget(objectName="settingsTabs")
         self.tabs.setDocumentMode(True)
         layout.addWidget(self.tabs)
@@ -130,9 +142,8 @@ class ControlsPanel(QWidget):
                            self.reset_button], 4, name="buttonsRow")
 
 
-    def _build_rates(self) -> QHBoxLayout:
-        """The learning rate and the speed slider."""
-        rates = QHBoxLayout()
+    def _build_rates(self) -> ReflowGrid:
+        """The learning rate and the speed slider (on two rows when the panel is narrow)."""
         self.learning_rate_spin = LogSpinBox(1e-5, 10.0, 0.05)
         self.learning_rate_spin.setObjectName("learningRateSpin")
         self.learning_rate_spin.setToolTip("Learning rate η (arrows walk 1, 2, 5 × 10ⁿ)")
@@ -142,17 +153,12 @@ class ControlsPanel(QWidget):
         self.speed_slider.setRange(0, len(SPEEDS) - 1)
         self.speed_slider.setPageStep(2)
         self.speed_slider.setToolTip("Steps per second")
-        self.speed_label = QLabel(objectName="speedLabel")
-        self.speed_label.setMinimumWidth(70)
+        self.speed_label = SpeedLabel(objectName="speedLabel")
         self.speed_slider.valueChanged.connect(self._on_speed)
         self.speed_slider.setValue(nearest_speed_index(20))
-        rates.addWidget(QLabel("η"))
-        rates.addWidget(self.learning_rate_spin)
-        rates.addSpacing(8)
-        rates.addWidget(QLabel("Speed"))
-        rates.addWidget(self.speed_slider, 1)
-        rates.addWidget(self.speed_label)
-        return rates
+        return ReflowGrid([cell(QLabel("η"), self.learning_rate_spin, stretch=1),
+                           cell(QLabel("Speed"), self.speed_slider, self.speed_label,
+                                stretch=1)], 2, name="ratesRow")
 
 
     def _build_method_tab(self) -> QWidget:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFont, QTextDocument
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout
 
 from gdviz.app import style
@@ -228,6 +229,7 @@ class LossView(pg.PlotWidget):
 
 
 TITLE = "<b>Loss</b> f(x<sub>t</sub>) against step t"
+SHORT_TITLE = "<b>Loss</b> f(x<sub>t</sub>)"  # when the panel is narrow (the axis says t)
 WIDE_RANGE = 1e6  # f spanning more than this factor is read on a log axis
 
 
@@ -268,6 +270,7 @@ class LossPanel(PanelView):
         layout.addLayout(header)
         layout.addWidget(self.plot, 1)
         self._auto_log = False  # the log axis was switched on for a diverged run
+        self._note = ""  # why the axis is as it is, after the title
         c = self.controller
         c.sigRunsReset.connect(self._on_runs_reset)
         context.sigRefresh.connect(self._on_refresh)
@@ -283,7 +286,8 @@ class LossPanel(PanelView):
         if self._auto_log:
             self._auto_log = False
             self.log_check.setChecked(False)
-        self.title.setText(TITLE)
+        self._note = ""
+        self._show_title()
         if self.active:
             self.refresh()
 
@@ -305,6 +309,7 @@ class LossPanel(PanelView):
         font.setPointSize(points)
         for axis in self.plot.getPlotItem().axes.values():
             axis["item"].setStyle(tickFont=font)
+        QTimer.singleShot(0, self._show_title)  # once the title has its new font
 
     def refresh(self) -> None:
         groups = self.controller.groups
@@ -317,5 +322,22 @@ class LossPanel(PanelView):
             self._auto_log = True
             self.log_check.setChecked(True)  # redraws through _on_log_scale
             return
-        self.title.setText(f"{TITLE} — <i>{note}</i>" if note else TITLE)
+        if note != self._note:
+            self._note = note
+            self._show_title()
         self.plot.update_runs(losses)
+
+    def _show_title(self) -> None:
+        """The title on one line: the short one when the whole one would wrap; a note
+        (why the axis is logarithmic) may wrap below it."""
+        room = self.width() - self.log_check.sizeHint().width() - 16
+        whole = QTextDocument()
+        whole.setDefaultFont(self.title.font())
+        whole.setHtml(TITLE)
+        title = TITLE if whole.idealWidth() <= room else SHORT_TITLE
+        self.title.setText(f"{title} — <i>{self._note}</i>" if self._note else title)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._show_title()

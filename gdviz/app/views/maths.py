@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy
 
 from gdviz.app.crash import guarded
@@ -33,9 +34,10 @@ class MathsPanel(PanelView):
         self.hessian_label.setWordWrap(True)
         self.hessian_label.hide()
         layout.addWidget(self.label, 0, 0)
-        layout.addWidget(self.hessian_button, 0, 1, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.hessian_label, 1, 0, 1, 2)
+        layout.addWidget(self.hessian_label, 2, 0, 1, 2)
         layout.setColumnStretch(0, 1)
+        self._button_beside: bool | None = None
+        self._place_button(True)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         c = self.controller
         c.sigFunctionAccepted.connect(lambda _: self.show_pending())
@@ -52,9 +54,35 @@ class MathsPanel(PanelView):
         spare = self.fontMetrics().lineSpacing()
         return QSize(hint.width(), self.layout().heightForWidth(self.width()) + spare)
 
+    def _place_button(self, beside: bool) -> None:
+        """The Hessian button beside the formulas, or under them when the panel is too
+        narrow for both (a lecture text size): the formulas keep the whole width."""
+        if beside == self._button_beside:
+            return
+        self._button_beside = beside
+        layout = self.layout()
+        layout.removeWidget(self.hessian_button)
+        if beside:
+            layout.addWidget(self.hessian_button, 0, 1, Qt.AlignmentFlag.AlignTop)
+        else:
+            layout.addWidget(self.hessian_button, 1, 0, 1, 2, Qt.AlignmentFlag.AlignLeft)
+
+    def _fit_button(self) -> None:
+        document = QTextDocument()
+        document.setDefaultFont(self.label.font())
+        document.setHtml(self.label.text())
+        room = self.width() - self.hessian_button.sizeHint().width() - 16
+        self._place_button(document.idealWidth() <= room)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_button()  # another text size: the formulas' width changed
+
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
+            self._fit_button()
             self.updateGeometry()  # the formulas wrap anew: a new height
 
     def refresh(self) -> None:
@@ -70,7 +98,7 @@ class MathsPanel(PanelView):
             self.show_hessian(objective.hessian_html())
 
     def show_pending(self) -> None:
-        self.label.setText("<i>differentiating…</i>")
+        self.label.setText("<i>finding the derivatives…</i>")
         self.hessian_label.clear()
 
     @guarded("the maths panel")
@@ -82,6 +110,7 @@ class MathsPanel(PanelView):
             for name, html in rows
         )
         self.label.setText(f"<table style='font-size:large'>{body}</table>")
+        self._fit_button()
         self.hessian_label.clear()
         if self.hessian_button.isChecked():
             self.sigHessianRequested.emit()

@@ -17,8 +17,8 @@ from gdviz.app.views.base import PanelView, ViewContext
 from gdviz.core.optimizers import get_optimizer
 
 MAX_LINES = 8  # runs listed one per line; the rest are counted
-SHOWN_LINES = 4  # the panel asks for room for this many runs (more scroll)
-ROOMY_POINTS = 18  # up to this text size it insists on them (1280×720 has room)
+SHOWN_LINES = 4  # the panel keeps room for this many runs (more scroll)
+ROOMY_POINTS = 20  # up to this text size it insists on them (1280×720 has room)
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,13 @@ class RunLine:
 
     colour: str
     title: str  # the method
+    short_title: str  # its abbreviation, for a narrow panel
     numbers: str  # t, f, ‖∇f‖
     message: str  # why it stopped, or "Running."
     where: str  # x_t and ∇f (in the tooltip)
+
+
+SHORT_TITLES = {"gd": "GD", "qhm": "QHM", "newton": "Newton", "linesearch": "Line search"}
 
 
 def run_lines(groups, colours: list[str]) -> list[RunLine]:
@@ -42,6 +46,8 @@ def run_lines(groups, colours: list[str]) -> list[RunLine]:
         lines.append(RunLine(
             colours[index] if index < len(colours) else "#888888",
             get_optimizer(group.settings.optimizer).title,
+            SHORT_TITLES.get(group.settings.optimizer,
+                             get_optimizer(group.settings.optimizer).title),
             f"t = {int(group.steps[row])}, f = {group.values[row]:.5g}, "
             f"‖∇f‖ = {np.hypot(gx, gy):.2g}",
             group.message(row), f"x = ({x:.5g}, {y:.5g}), ∇f = ({gx:.4g}, {gy:.4g})"))
@@ -51,18 +57,20 @@ def run_lines(groups, colours: list[str]) -> list[RunLine]:
 def fitted_line(line: RunLine, width: float, font: QFont) -> str:
     """The run's line as rich text on one line of ``width`` pixels. What gives way
     first: the message's explanation (its headline stays: "Converged at step 88"),
-    then ‖∇f‖, then the message, then the end of the method's name."""
+    then ‖∇f‖, then the message, then the method's full name (GD for Gradient descent),
+    then the end of its short name."""
     plain, bold = QFontMetricsF(font), QFontMetricsF(_bold(font))
     headline = re.split(r"[:.;(]", line.message)[0].strip()
     short = line.numbers.rsplit(", ‖∇f‖", 1)[0]
-    title_width = plain.horizontalAdvance("■ ") + bold.horizontalAdvance(line.title + " ")
-    for numbers, message in ((line.numbers, line.message), (line.numbers, headline),
-                             (short, headline), (short, "")):
-        tail = f" — {message}" if message else ""
-        if title_width + plain.horizontalAdvance(numbers + tail) <= width:
-            return _rich(line.colour, line.title, numbers, message)
+    for title in dict.fromkeys((line.title, line.short_title)):  # the full name first
+        title_width = plain.horizontalAdvance("■ ") + bold.horizontalAdvance(title + " ")
+        for numbers, message in ((line.numbers, line.message), (line.numbers, headline),
+                                 (short, headline), (short, "")):
+            tail = f" — {message}" if message else ""
+            if title_width + plain.horizontalAdvance(numbers + tail) <= width:
+                return _rich(line.colour, title, numbers, message)
     spare = width - plain.horizontalAdvance("■ " + short) - bold.horizontalAdvance(" ")
-    title = bold.elidedText(line.title, Qt.TextElideMode.ElideRight, max(spare, 0))
+    title = bold.elidedText(line.short_title, Qt.TextElideMode.ElideRight, max(spare, 0))
     return _rich(line.colour, title, short, "")
 
 
@@ -168,7 +176,7 @@ class StatusView(PanelView):
         """Never fewer than SHOWN_LINES runs in sight (or all of them, if fewer)."""
         runs = sum(group.size for group in self.controller.groups)
         lines = min(runs, SHOWN_LINES) if self.label.fontInfo().pointSize() <= ROOMY_POINTS \
-            else 2  # larger text at 1280×720: the window's height cannot hold four
+            else 2  # 24 pt at 1280×720: the formulas need the height (more scroll)
         self.scroll.setMinimumHeight(self.lines_height(max(2, lines)) + 2)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
